@@ -1,0 +1,67 @@
+import type { MachineInfo } from '@mgta/core';
+export { softwareVersions } from './software.ts';
+
+/** Bump when a field changes meaning or is removed; readers check it. */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** The precision–recall points behind an AP (ranked detections / images, in rank order). */
+export interface PrecisionRecall {
+  recall: number[];
+  precision: number[];
+}
+
+/** One class's evaluation. `null` AP means undefined (no positive ground truth). */
+export interface ClassAp {
+  /** VOC2010+ area under the monotone precision envelope. */
+  ap: number | null;
+  /** VOC2007 11-point interpolated AP. */
+  ap07: number | null;
+  /** Detection: non-difficult objects; classification: positive images. */
+  npos: number;
+  pr?: PrecisionRecall;
+}
+
+/** What `mgta eval-det|eval-cls --json` writes, and what every stage embeds. */
+export interface EvaluationResult {
+  classes: Record<string, ClassAp>;
+  /** Mean of `ap` over classes whose AP is defined. */
+  map: number | null;
+  /** Mean of `ap07` over classes whose AP is defined. */
+  map07: number | null;
+}
+
+/** Where a number was computed: always recorded with a result. */
+export interface ExecutionRecord {
+  machine: MachineInfo;
+  /** tfjs backend (`wasm`, `webgpu`, ...) or ORT execution provider (`cpu`, `webgpu`, ...). */
+  backend?: string;
+  executionProvider?: string;
+  threads?: number;
+}
+
+export interface SoftwareVersions {
+  mgta: string;
+  node: string;
+  [packageName: string]: string;
+}
+
+export interface Fingerprint {
+  /** Human name, e.g. `fashion-voc-embedded` or a path. */
+  name: string;
+  /** sha256 of the content that determines the numbers. */
+  sha256: string;
+}
+
+/** A full benchmark record: enough to reproduce and to compare numbers honestly. */
+export interface BenchmarkRecord<Protocol = Record<string, unknown>, ModelResult = unknown> {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  benchmark: 'voc07-cls' | 'voc-det' | 'eval-cls' | 'eval-det';
+  createdAt: string;
+  preset?: string;
+  dataset: Fingerprint;
+  protocol: Protocol;
+  seeds: Record<string, number>;
+  software: SoftwareVersions;
+  execution: ExecutionRecord;
+  models: Record<string, { model: Fingerprint; result: ModelResult }>;
+}
