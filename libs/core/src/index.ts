@@ -4,3 +4,4 @@ export { sha256, sha256File, stableStringify, hashJson } from './hash.ts';
 export { Random } from './random.ts';
 export { machineInfo, type MachineInfo } from './machine.ts';
 export { startProgress, type Progress } from './progress.ts';
+export { ContentCache, cacheRoot, listCacheEntries, clearCache, type CacheEntryInfo, type CacheKeyInputs } from './content-cache.ts';

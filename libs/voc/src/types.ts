@@ -25,6 +25,8 @@ export interface VocAnnotation {
   id: string;
   filename: string;
   size: ImageSize;
+  /** `<segmented>`: whether a segmentation mask exists. Optional; absent means not recorded. */
+  segmented?: boolean;
   objects: VocObject[];
 }
 
@@ -37,3 +39,11 @@ export const VOC_CLASSES: readonly string[] = [
   'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa',
   'train', 'tvmonitor',
 ];
+
+/** One problem found by `validateVocYear`, located as precisely as known. */
+export interface VocProblem {
+  file: string;
+  line?: number;
+  field?: string;
+  problem: string;
+}
