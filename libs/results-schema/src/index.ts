@@ -1,5 +1,6 @@
 import type { MachineInfo } from '@mgta/core';
 export { softwareVersions } from './software.ts';
+export type { BootstrapInterval, Voc07ClsModelResult, Voc07ClsRecord, VocDetModelResult, VocDetRecord } from './benches.ts';
 
 /** Bump when a field changes meaning or is removed; readers check it. */
 export const RESULTS_SCHEMA_VERSION = 1;
