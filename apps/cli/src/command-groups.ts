@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
 import { registerEvalCommands } from '@mgta/eval-app';
+import { registerDataCommands } from '@mgta/data-app';
+import { registerSvmCommands } from '@mgta/svm-app';
 import { registerCacheCommands } from './cache-command.ts';
+import { registerResultsCommands } from '@mgta/results-app';
+import { registerModelIoCommands } from '@mgta/extract-app';
 
 /** Each app contributes its subcommands; the order is the order of `mgta --help`. */
 export const commandGroups: Array<(program: Command) => void> = [
+  registerDataCommands,
   registerEvalCommands,
+  registerSvmCommands,
   registerCacheCommands,
+  registerResultsCommands,
+  registerModelIoCommands,
 ];

@@ -1,0 +1,12 @@
+export { GraphBuilder, tensorProto, DEFAULT_IR_VERSION, type AttrValue, type Dim, type ElemType, type TensorData } from './graph-builder.ts';
+export { checkModelStructure } from './graph-check.ts';
+export { decodeModel, encodeModel, type ModelProtoMsg } from './onnx-proto.ts';
+export { exportEncoderOnnx, EXPORT_OPSET, INPUT_NAME, type ExportEncoderOptions } from './export-encoder.ts';
+export { importResnetOnnx, type ImportedResnet } from './import-resnet.ts';
+export { foldConvBn } from './fold-batch-norm.ts';
+export { randomResnet50Weights } from './random-weights.ts';
+export {
+  ENCODER_LAYERS, LAYER_CHANNELS, LAYER_STRIDE, BN_EPS, resnet50Blocks, allConvs,
+  type EncoderLayer, type NamedWeights,
+} from './resnet50-layout.ts';
+export { createSession, cudaProviderInstalled, DEVICES, type Device, type SessionOptions, type CreatedSession } from './session.ts';
