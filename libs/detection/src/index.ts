@@ -1,0 +1,13 @@
+export type { Boxes, BoxWeights, ImageShape } from './types.ts';
+export { boxCount } from './types.ts';
+export { DETECTRON_C4_PROTOCOL, type DetectionProtocol, type ProposalParams } from './protocol.ts';
+export { generateBaseAnchors, shiftedAnchors } from './anchors.ts';
+export { boxAreas, iouMatrix, encodeBoxes, decodeBoxes, clipBoxes } from './boxes.ts';
+export { nms, orderByScoreDescending } from './nms.ts';
+export { generateProposals, type ProposalInputs, type Proposals, type ScaledImage } from './proposals.ts';
+export { rpnTargets, insideAnchorIndices, type RpnTargets, type RpnTargetParams, type AnchorLabel } from './rpn-targets.ts';
+export { roiTargets, type RoiTargets, type RoiTargetParams } from './roi-targets.ts';
+export { roiPool, type FeatureMap } from './roi-pool.ts';
+export { postprocessDetections, limitDetectionsPerImage, type ClassDetections, type RoiHeadOutputs, type PostprocessParams } from './postprocess.ts';
+export { smoothL1, weightedSmoothL1Loss, rpnObjectnessLoss, rpnBoxLoss, roiClassificationLoss, roiBoxLoss } from './losses.ts';
+export { flipBoxesHorizontally } from './flip.ts';

@@ -1,0 +1,205 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { ContentCache, InputError, startProgress, writeJsonAtomic } from '@mgta/core';
+import { classificationTransform, streamBatches, CLASSIFICATION_SIZE } from '@mgta/imaging';
+import { createSession, type Device } from '@mgta/onnx';
+import { readImageSet, resolveYearDir } from '@mgta/voc';
+import { writeNpy, readNpy } from './npy.ts';
+import { avgPoolFlatten, GOYAL_POOLING, type FeatureLayer } from './pooling.ts';
+import { loadFeatureModel, type FeatureModel } from './feature-model.ts';
+import { splitFingerprint } from './split-fingerprint.ts';
+
+export interface ExtractOptions {
+  /** A checkpoint directory or an .onnx file. */
+  model: string;
+  devkit: string;
+  year: string;
+  split: string;
+  layer: FeatureLayer;
+  /** Where to copy the features (`.npy`, with `<out>.json` beside it); the cache keeps its own. */
+  out?: string;
+  inputSize?: number;
+  batchSize?: number;
+  device?: Device;
+  threads?: number;
+  cache?: ContentCache;
+  /** Images per resumable chunk: a killed run loses at most this much work. */
+  chunkImages?: number;
+}
+
+/** What `<f>.json` beside a features file records. */
+export interface FeatureFileMeta {
+  ids: string[];
+  layer: FeatureLayer;
+  pooling: { kernel: number; stride: number; padding: number; countIncludePad: true };
+  inputSize: number;
+  transform: string;
+  dimension: number;
+  model: { path: string; sha256: string; normalization: FeatureModel['normalization'] };
+  data: { devkit: string; year: string; split: string; sha256: string };
+  executionProvider: string;
+  threads: number;
+  seconds: number;
+}
+
+export interface ExtractResult {
+  npyPath: string;
+  meta: FeatureFileMeta;
+  fromCache: boolean;
+}
+
+const DEFAULT_CHUNK_IMAGES = 64;
+
+/**
+ * Frozen-network features of one split: resize to 224x224 (aspect ignored), the model's own
+ * pixel normalisation, the encoder up to `layer` in ONNX Runtime, Goyal's average pooling,
+ * flattened to [N, D] float32. Cached by the content of model and images; resumable in chunks.
+ */
+export async function extractFeatures(options: ExtractOptions): Promise<ExtractResult> {
+  const inputSize = options.inputSize ?? CLASSIFICATION_SIZE;
+  const yearDir = resolveYearDir(options.devkit, options.year);
+  const ids = readImageSet(yearDir, options.split);
+  const imagePaths = ids.map((id) => imagePathOf(yearDir, id));
+  const model = await loadFeatureModel(options.model, options.layer);
+  const dataSha256 = await splitFingerprint(ids, imagePaths);
+  const pooling = GOYAL_POOLING[options.layer];
+  const cache = options.cache ?? new ContentCache('features');
+  const keyInputs = {
+    model: model.sha256,
+    data: dataSha256,
+    layer: options.layer,
+    pooling,
+    inputSize,
+    normalization: model.normalization,
+    transform: 'resize-bilinear-pil',
+  };
+
+  let fromCache = true;
+  const entry = await cache.getOrBuild(keyInputs, async (tempDir) => {
+    fromCache = false;
+    const started = Date.now();
+    const { session, executionProvider, threads } = await createSession(model.onnx, { device: options.device, threads: options.threads });
+    try {
+      const workDir = cache.workDirOf(keyInputs);
+      const features = await runChunks({
+        session, model, ids, imagePaths, inputSize, layer: options.layer, workDir,
+        batchSize: options.batchSize ?? 8, chunkImages: options.chunkImages ?? DEFAULT_CHUNK_IMAGES,
+      });
+      writeNpy(join(tempDir, 'features.npy'), { dtype: 'float32', rows: ids.length, cols: features.length / Math.max(1, ids.length), data: features });
+      const meta: FeatureFileMeta = {
+        ids,
+        layer: options.layer,
+        pooling: { ...pooling, countIncludePad: true },
+        inputSize,
+        transform: `resize to ${inputSize}x${inputSize} ignoring aspect ratio (PIL bilinear), no crop, no flip`,
+        dimension: features.length / Math.max(1, ids.length),
+        model: { path: options.model, sha256: model.sha256, normalization: model.normalization },
+        data: { devkit: options.devkit, year: options.year, split: options.split, sha256: dataSha256 },
+        executionProvider,
+        threads,
+        seconds: (Date.now() - started) / 1000,
+      };
+      writeJsonAtomic(join(tempDir, 'features.json'), meta);
+    } finally {
+      await session.release();
+    }
+  });
+
+  const npyPath = join(entry, 'features.npy');
+  const meta = JSON.parse(readFileSync(join(entry, 'features.json'), 'utf8')) as FeatureFileMeta;
+  if (options.out) {
+    mkdirSync(dirname(options.out), { recursive: true });
+    const temp = `${options.out}.${process.pid}.tmp`;
+    copyFileSync(npyPath, temp);
+    renameSync(temp, options.out);
+    writeJsonAtomic(`${options.out.replace(/\.npy$/, '')}.json`, meta);
+  }
+  return { npyPath: options.out ?? npyPath, meta, fromCache };
+}
+
+function imagePathOf(yearDir: string, id: string): string {
+  const path = join(yearDir, 'JPEGImages', `${id}.jpg`);
+  if (!existsSync(path)) throw new InputError(path, `image of split id ${id} is missing`);
+  return path;
+}
+
+interface ChunkJob {
+  session: ort.InferenceSession;
+  model: FeatureModel;
+  ids: string[];
+  imagePaths: string[];
+  inputSize: number;
+  layer: FeatureLayer;
+  batchSize: number;
+  chunkImages: number;
+  workDir: string;
+}
+
+/**
+ * Runs the images in chunks of `chunkImages`, each saved to the work folder as soon as it is
+ * done, and skips chunks a previous (killed) run finished. Decoding runs ahead on libuv's
+ * threads while ORT computes, so inference rarely waits for images.
+ */
+async function runChunks(job: ChunkJob): Promise<Float32Array> {
+  const chunkCount = Math.ceil(job.ids.length / job.chunkImages);
+  // The chunk size is in the name so that a rerun with another size never misreads old chunks.
+  const chunkPath = (index: number) => join(job.workDir, `chunk${job.chunkImages}-${String(index).padStart(6, '0')}.npy`);
+  const progress = startProgress(`extract ${job.layer}`, job.ids.length);
+  const chunks: Float32Array[] = [];
+  for (let index = 0; index < chunkCount; index++) {
+    const start = index * job.chunkImages;
+    const end = Math.min(job.ids.length, start + job.chunkImages);
+    if (existsSync(chunkPath(index))) {
+      chunks.push(readNpy(chunkPath(index)).data as Float32Array);
+      progress.tick(end - start);
+      continue;
+    }
+    const parts: Float32Array[] = [];
+    const sources = job.ids.slice(start, end).map((id, i) => ({ id, path: job.imagePaths[start + i] }));
+    for await (const batch of streamBatches(sources, {
+      batchSize: job.batchSize,
+      transform: (image) => classificationTransform(image, job.inputSize),
+      normalization: job.model.normalization,
+      concurrency: job.batchSize * 2,
+    })) {
+      const input = new ort.Tensor('float32', batch.tensor, batch.shape);
+      const outputs = await job.session.run({ [job.model.inputName]: input });
+      const map = outputs[job.model.outputName];
+      if (!map || map.dims.length !== 4) {
+        throw new InputError(job.model.path, `the model's output ${job.model.outputName} is not a [N,C,H,W] map of layer ${job.layer}`);
+      }
+      const dims = map.dims as [number, number, number, number];
+      parts.push(avgPoolFlatten(map.data as Float32Array, dims, GOYAL_POOLING[job.layer]));
+      input.dispose?.();
+      for (const output of Object.values(outputs)) output.dispose?.();
+      progress.tick(batch.ids.length);
+    }
+    const chunk = concat(parts);
+    checkFinite(chunk, job.model.path);
+    writeNpy(chunkPath(index), { dtype: 'float32', rows: end - start, cols: chunk.length / (end - start), data: chunk });
+    chunks.push(chunk);
+  }
+  progress.stop();
+  const features = concat(chunks);
+  rmSync(job.workDir, { recursive: true, force: true });
+  return features;
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const result = new Float32Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    result.set(part, offset);
+    offset += part.length;
+  }
+  return result;
+}
+
+function checkFinite(values: Float32Array, modelPath: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new InputError(modelPath, `the model produced a non-finite feature value (${values[i]})`);
+  }
+}
+

@@ -1,0 +1,50 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, sha256 } from '@mgta/core';
+import { TORCHVISION_NORMALIZATION, type Normalization } from '@mgta/imaging';
+import { exportEncoderOnnx, importResnetOnnx, INPUT_NAME } from '@mgta/onnx';
+import { loadCheckpoint, MANIFEST_FILE } from '@mgta/resnet';
+import type { FeatureLayer } from './pooling.ts';
+
+/** An encoder cut at one layer, ready for ONNX Runtime. */
+export interface FeatureModel {
+  path: string;
+  onnx: Uint8Array;
+  inputName: string;
+  outputName: string;
+  /** The pixel normalisation the weights were trained with (from the checkpoint manifest). */
+  normalization: Normalization;
+  /** sha256 of what determines the features: the checkpoint's weights or the ONNX file. */
+  sha256: string;
+}
+
+/**
+ * A checkpoint directory (exported to ONNX with BN folded) or a user's ONNX file (a full
+ * torchvision ResNet-50, cut at the layer by graph structure). ONNX files carry no pixel
+ * normalisation, so they get torchvision's, the convention of the models users bring.
+ */
+export async function loadFeatureModel(path: string, layer: FeatureLayer): Promise<FeatureModel> {
+  if (!existsSync(path)) throw new InputError(path, 'model not found (expected a checkpoint directory or an .onnx file)');
+  if (statSync(path).isDirectory()) {
+    if (!existsSync(join(path, MANIFEST_FILE))) throw new InputError(path, `not a checkpoint directory: no ${MANIFEST_FILE}`);
+    const { manifest, weights } = await loadCheckpoint(path);
+    return {
+      path,
+      onnx: exportEncoderOnnx(weights, { layer }),
+      inputName: INPUT_NAME,
+      outputName: layer,
+      normalization: manifest.pixelNormalization,
+      sha256: manifest.weightsSha256,
+    };
+  }
+  const bytes = new Uint8Array(readFileSync(path));
+  const imported = importResnetOnnx(bytes, path);
+  return {
+    path,
+    onnx: imported.cut(layer),
+    inputName: INPUT_NAME,
+    outputName: layer,
+    normalization: TORCHVISION_NORMALIZATION,
+    sha256: sha256(bytes),
+  };
+}

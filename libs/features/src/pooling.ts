@@ -1,0 +1,67 @@
+/**
+ * The fixed average pooling that turns a layer's map into the linear-SVM feature, from
+ * Goyal et al. 2019 ("Scaling and Benchmarking Self-Supervised Visual Representation
+ * Learning", fair_self_supervision_benchmark; VISSL uses the same numbers). At 224x224 each
+ * gives a vector of about 9k dimensions.
+ */
+export type FeatureLayer = 'conv1' | 'res2' | 'res3' | 'res4' | 'res5';
+
+export const FEATURE_LAYERS: readonly FeatureLayer[] = ['conv1', 'res2', 'res3', 'res4', 'res5'];
+
+export interface AvgPoolSpec {
+  kernel: number;
+  stride: number;
+  padding: number;
+}
+
+export const GOYAL_POOLING: Readonly<Record<FeatureLayer, AvgPoolSpec>> = {
+  conv1: { kernel: 10, stride: 10, padding: 4 }, // 64 x 12 x 12 = 9216
+  res2: { kernel: 16, stride: 8, padding: 0 }, // 256 x 6 x 6 = 9216
+  res3: { kernel: 13, stride: 5, padding: 0 }, // 512 x 4 x 4 = 8192
+  res4: { kernel: 8, stride: 3, padding: 0 }, // 1024 x 3 x 3 = 9216
+  res5: { kernel: 6, stride: 1, padding: 0 }, // 2048 x 2 x 2 = 8192
+};
+
+export function pooledSize(size: number, spec: AvgPoolSpec): number {
+  return Math.floor((size + 2 * spec.padding - spec.kernel) / spec.stride) + 1;
+}
+
+/**
+ * Average-pools NCHW maps and flattens each image to C·H'·W' in (c, y, x) order, which is
+ * `torch.flatten(nn.AvgPool2d(k, s, p)(x), 1)`. Padding counts as zeros in the average
+ * (PyTorch's default count_include_pad=True, as VISSL runs it); only conv1 pads.
+ */
+export function avgPoolFlatten(
+  maps: Float32Array,
+  shape: readonly [number, number, number, number],
+  spec: AvgPoolSpec,
+  out?: Float32Array,
+): Float32Array {
+  const [n, channels, height, width] = shape;
+  const outH = pooledSize(height, spec);
+  const outW = pooledSize(width, spec);
+  if (outH < 1 || outW < 1) throw new Error(`a ${height}x${width} map is smaller than the ${spec.kernel}x${spec.kernel} pooling window`);
+  const dim = channels * outH * outW;
+  const result = out ?? new Float32Array(n * dim);
+  const windowArea = spec.kernel * spec.kernel;
+  for (let image = 0; image < n; image++) {
+    for (let c = 0; c < channels; c++) {
+      const plane = (image * channels + c) * height * width;
+      for (let oy = 0; oy < outH; oy++) {
+        const y0 = Math.max(0, oy * spec.stride - spec.padding);
+        const y1 = Math.min(height, oy * spec.stride - spec.padding + spec.kernel);
+        for (let ox = 0; ox < outW; ox++) {
+          const x0 = Math.max(0, ox * spec.stride - spec.padding);
+          const x1 = Math.min(width, ox * spec.stride - spec.padding + spec.kernel);
+          let sum = 0;
+          for (let y = y0; y < y1; y++) {
+            const row = plane + y * width;
+            for (let x = x0; x < x1; x++) sum += maps[row + x];
+          }
+          result[image * dim + (c * outH + oy) * outW + ox] = sum / windowArea;
+        }
+      }
+    }
+  }
+  return result;
+}
