@@ -1,0 +1,145 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FASHION_MNIST_CLASSES, loadFashionMnist } from '@mgta/fashion-mnist';
+import { decodeImage } from '@mgta/imaging';
+import type { FashionVocDataPreset } from '@mgta/presets';
+import { classLabelFor, loadVocSplit, readClassLabels, validateVocYear } from '@mgta/voc';
+import { makeFashionVoc, type MakeResult } from './generate.ts';
+
+/** Small enough to generate in about a second, big enough to hold difficult and truncated objects. */
+const TINY: FashionVocDataPreset = {
+  source: 'fashion-voc',
+  pretrain: { images: 24, size: 32, format: 'png' },
+  scenes: { minSize: 64, maxSize: 80, maxItems: 4, minItemScale: 0.2, maxItemScale: 0.6, jpegQuality: 90 },
+  voc2007: { trainval: 20, test: 20, valFraction: 0.5 },
+  voc2012: { trainval: 10, valFraction: 0.5 },
+};
+const SPLITS = { '2007': ['train', 'val', 'trainval', 'test'], '2012': ['train', 'val', 'trainval'] };
+
+let root: string;
+let first: MakeResult;
+const dir = (name: string): string => join(root, name);
+const read = (name: string, file: string): string => readFileSync(join(dir(name), file), 'utf8');
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'fashion-voc-'));
+  first = await makeFashionVoc({ out: dir('a'), presetName: 'tiny', data: TINY, seed: 7 });
+  await makeFashionVoc({ out: dir('b'), presetName: 'tiny', data: TINY, seed: 7 });
+  await makeFashionVoc({ out: dir('c'), presetName: 'tiny', data: TINY, seed: 8 });
+});
+
+describe('makeFashionVoc', () => {
+  it('is deterministic: the same seed gives byte-identical files, another seed different ones', () => {
+    expect(first.status).toBe('created');
+    expect(read('a', 'SHA256SUMS')).toBe(read('b', 'SHA256SUMS'));
+    expect(read('a', 'manifest.json')).toBe(read('b', 'manifest.json'));
+    const c = JSON.parse(read('c', 'manifest.json'));
+    expect(c.fingerprint).not.toBe(first.manifest.fingerprint);
+    // Every file listed in SHA256SUMS differs except the class list (same classes).
+    const sumsA = new Map(read('a', 'SHA256SUMS').trim().split('\n').map((l) => l.split('  ').reverse() as [string, string]));
+    const sumsC = new Map(read('c', 'SHA256SUMS').trim().split('\n').map((l) => l.split('  ').reverse() as [string, string]));
+    expect(sumsA.get('VOCdevkit/VOC2007/JPEGImages/000001.jpg')).not.toBe(sumsC.get('VOCdevkit/VOC2007/JPEGImages/000001.jpg'));
+    expect(sumsA.get('VOCdevkit/VOC2007/classes.txt')).toBe(sumsC.get('VOCdevkit/VOC2007/classes.txt'));
+  });
+
+  it('writes the manifest: counts, source hashes, fingerprint over every file', () => {
+    const m = first.manifest;
+    expect(m.preset).toBe('tiny');
+    expect(m.seed).toBe(7);
+    expect(m.source.files.map((f) => f.name)).toEqual(['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
+    expect(m.counts.pretrain).toBe(24);
+    expect(m.counts.years.VOC2007.splits).toEqual({ train: 10, val: 10, trainval: 20, test: 20 });
+    expect(m.counts.years.VOC2012.images).toBe(10);
+    // 24 pretrain images + labels.txt + items.txt + per year: images, annotations, classes.txt,
+    // one <split>.txt and 10 <cls>_<split>.txt per split.
+    const expected = 24 + 2 + (40 * 2 + 1 + 4 * 11) + (10 * 2 + 1 + 3 * 11);
+    expect(m.files).toBe(expected);
+    expect(read('a', 'SHA256SUMS').trim().split('\n')).toHaveLength(expected);
+  });
+
+  it('draws pretraining, VOC2007 trainval, VOC2007 test and VOC2012 items from disjoint sets', () => {
+    const pools = new Map<string, number[]>();
+    const test = new Set(read('a', 'VOCdevkit/VOC2007/ImageSets/Main/test.txt').trim().split('\n'));
+    for (const line of read('a', 'items.txt').trim().split('\n')) {
+      const [set, id, ...items] = line.split(' ');
+      const pool = set === 'VOC2007' ? (test.has(id) ? 'voc2007-test' : 'voc2007-trainval') : set;
+      pools.set(pool, [...(pools.get(pool) ?? []), ...items.map(Number)]);
+    }
+    expect([...pools.keys()].sort()).toEqual(['VOC2012', 'pretrain', 'voc2007-test', 'voc2007-trainval']);
+    const all = [...pools.values()].flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(first.manifest.counts.itemsUsed);
+  });
+
+  it('labels pretraining images with their item\'s class', () => {
+    const set = loadFashionMnist();
+    const items = new Map(read('a', 'items.txt').trim().split('\n').filter((l) => l.startsWith('pretrain ')).map((l) => {
+      const [, file, item] = l.split(' ');
+      return [file, Number(item)];
+    }));
+    const lines = read('a', 'pretrain/labels.txt').trim().split('\n');
+    expect(lines).toHaveLength(24);
+    for (const line of lines) {
+      const [file, name] = line.split(' ');
+      expect(name).toBe(FASHION_MNIST_CLASSES[set.labels[items.get(file)!]]);
+      expect(existsSync(join(dir('a'), 'pretrain', file))).toBe(true);
+    }
+  });
+
+  it('round-trips through libs/voc: valid devkit, label files agree with annotations, boxes inside images', async () => {
+    let difficult = 0, truncated = 0;
+    for (const [year, splits] of Object.entries(SPLITS)) {
+      const devkit = join(dir('a'), 'VOCdevkit');
+      expect(validateVocYear({ devkit, year })).toEqual([]);
+      for (const split of splits) {
+        const loaded = loadVocSplit({ devkit, year, split });
+        expect(loaded.classes).toEqual([...FASHION_MNIST_CLASSES]);
+        for (const className of loaded.classes) {
+          for (const { id, label } of readClassLabels(loaded.yearDir, className, split)) {
+            expect(label).toBe(classLabelFor(loaded.annotations.get(id)!, className));
+          }
+        }
+        if (split !== 'trainval') continue;
+      }
+      const all = loadVocSplit({ devkit, year, split: year === '2007' ? 'trainval' : 'trainval' });
+      const test = year === '2007' ? loadVocSplit({ devkit, year, split: 'test' }) : undefined;
+      const annotations = [...all.annotations.values(), ...(test?.annotations.values() ?? [])];
+      for (const annotation of annotations) {
+        const image = await decodeImage(join(all.yearDir, 'JPEGImages', annotation.filename));
+        expect([image.width, image.height]).toEqual([annotation.size.width, annotation.size.height]);
+        expect(annotation.objects.length).toBeGreaterThan(0);
+        for (const { bbox, difficult: d, truncated: t } of annotation.objects) {
+          expect(bbox.xmin).toBeGreaterThanOrEqual(1);
+          expect(bbox.ymin).toBeGreaterThanOrEqual(1);
+          expect(bbox.xmax).toBeLessThanOrEqual(image.width);
+          expect(bbox.ymax).toBeLessThanOrEqual(image.height);
+          expect(bbox.xmin).toBeLessThanOrEqual(bbox.xmax);
+          expect(bbox.ymin).toBeLessThanOrEqual(bbox.ymax);
+          if (t) expect(bbox.xmin === 1 || bbox.ymin === 1 || bbox.xmax === image.width || bbox.ymax === image.height).toBe(true);
+          difficult += Number(d);
+          truncated += Number(t);
+        }
+      }
+    }
+    expect(difficult).toBeGreaterThan(0);
+    expect(truncated).toBeGreaterThan(0);
+  });
+
+  it('skips an identical request, refuses a different one without force, replaces it with force', async () => {
+    const again = await makeFashionVoc({ out: dir('a'), presetName: 'tiny', data: TINY, seed: 7 });
+    expect(again.status).toBe('unchanged');
+    await expect(makeFashionVoc({ out: dir('b'), presetName: 'tiny', data: TINY, seed: 9 }))
+      .rejects.toThrow(/holds a different data set \(preset "tiny", seed 7, generator version 1\); pass --force/);
+    const replaced = await makeFashionVoc({ out: dir('b'), presetName: 'tiny', data: TINY, seed: 8, force: true });
+    expect(replaced.status).toBe('replaced');
+    expect(replaced.manifest.fingerprint).toBe(JSON.parse(read('c', 'manifest.json')).fingerprint);
+    expect(readdirSync(root).sort()).toEqual(['a', 'b', 'c']); // no staging or old folders left behind
+  });
+
+  it('refuses a folder that is not a Fashion-VOC data set', async () => {
+    await expect(makeFashionVoc({ out: join(dir('a'), 'pretrain'), presetName: 'tiny', data: TINY, seed: 7 }))
+      .rejects.toThrow(/pretrain: exists and is not a Fashion-VOC data set \(no manifest\.json\); pass --force/);
+  });
+});
