@@ -4,7 +4,7 @@ import { registerDataCommands } from '@mgta/data-app';
 import { registerSvmCommands } from '@mgta/svm-app';
 import { registerCacheCommands } from './cache-command.ts';
 import { registerResultsCommands } from '@mgta/results-app';
-import { registerModelIoCommands } from '@mgta/extract-app';
+import { registerExtractCommands } from '@mgta/extract-app';
 
 /** Each app contributes its subcommands; the order is the order of `mgta --help`. */
 export const commandGroups: Array<(program: Command) => void> = [
@@ -13,5 +13,5 @@ export const commandGroups: Array<(program: Command) => void> = [
   registerSvmCommands,
   registerCacheCommands,
   registerResultsCommands,
-  registerModelIoCommands,
+  registerExtractCommands,
 ];

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, writeJsonAtomic } from '@mgta/core';
+import type { Voc07ClsRecord, VocDetRecord } from '@mgta/results-schema';
+import {
+  compareWithBaseline,
+  DEFAULT_TOLERANCE_POINTS,
+  extractMetrics,
+  formatComparison,
+  makeBaseline,
+  parseBaseline,
+  parseBenchRecord,
+  type Comparison,
+} from '@mgta/report';
+
+export interface RegressOptions {
+  baseline: string;
+  update?: boolean;
+  /** Points, as given on the command line; default: the baseline's, else 0.5. */
+  tolerance?: string;
+  preset: string;
+  /** Where the default runner reads the bench records from. */
+  results: string;
+  /** Print every per-class row, not only the failing ones. */
+  all?: boolean;
+}
+
+/** Produces the preset's bench records: the benches themselves, or (for now) their written results. */
+export type BenchRunner = (preset: string) => Promise<{ cls: Voc07ClsRecord; det: VocDetRecord }>;
+
+/**
+ * TODO(lead): run the benches here once @mgta/bench exports `runVoc07Cls(preset)` and
+ * `runVocDet(preset)` (they were being written alongside this command): pass
+ * `async (preset) => ({ cls: await runVoc07Cls(preset), det: await runVocDet(preset) })`
+ * as the runner in `registerRegressCommand`. Until then `mgta regress` compares the
+ * records already written by the benches (`results/voc07-cls/<preset>.json`,
+ * `results/voc-det/<preset>.json`), so run the benches first.
+ */
+export function readWrittenResults(resultsDir: string): BenchRunner {
+  return async (preset) => {
+    const read = (bench: string) => {
+      const file = `${resultsDir}/${bench}/${preset}.json`;
+      if (!existsSync(file)) throw new InputError(file, `does not exist; run the ${bench} bench with preset ${preset} first`);
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new InputError(file, `is not valid JSON (${(error as Error).message})`);
+      }
+      const record = parseBenchRecord(json, file);
+      if (record.benchmark !== bench) throw new InputError(file, `is "${record.benchmark}", expected "${bench}"`, { field: 'benchmark' });
+      return record;
+    };
+    return { cls: read('voc07-cls') as Voc07ClsRecord, det: read('voc-det') as VocDetRecord };
+  };
+}
+
+/**
+ * `mgta regress`: runs the preset's benches and compares every mAP and class AP with the
+ * baseline; throws (exit 1) on a regression, a change beyond the tolerance or a missing
+ * metric. `--update` rewrites the baseline from this run instead.
+ */
+export async function runRegress(options: RegressOptions, runner: BenchRunner, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<Comparison | undefined> {
+  const tolerance = parseTolerance(options.tolerance);
+  const existing = existsSync(options.baseline) ? loadBaseline(options.baseline) : undefined;
+  const metrics = extractMetrics(await runner(options.preset));
+  if (Object.keys(metrics).length === 0) throw new Error(`the ${options.preset} run produced no metrics to compare`);
+
+  if (options.update) {
+    const baseline = makeBaseline(options.preset, metrics, tolerance ?? existing?.tolerancePoints ?? DEFAULT_TOLERANCE_POINTS);
+    writeJsonAtomic(options.baseline, baseline);
+    out(`wrote ${options.baseline}: ${Object.keys(metrics).length} metrics, tolerance ±${baseline.tolerancePoints} points\n`);
+    return undefined;
+  }
+  if (!existing) throw new InputError(options.baseline, 'does not exist; create it from a trusted run with `mgta regress --update`');
+  if (existing.preset !== options.preset) {
+    throw new InputError(options.baseline, `is for preset "${existing.preset}", not "${options.preset}"`, { field: 'preset' });
+  }
+  const comparison = compareWithBaseline(existing, metrics, tolerance ?? existing.tolerancePoints);
+  out(formatComparison(comparison, { onlyProblems: !options.all }));
+  if (!comparison.passed) {
+    const failed = comparison.rows.filter((row) => row.status !== 'ok' && row.status !== 'new').length;
+    throw new Error(`${failed} metric${failed === 1 ? '' : 's'} outside ±${comparison.tolerancePoints} points of ${options.baseline} (or missing)`);
+  }
+  return comparison;
+}
+
+function loadBaseline(file: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  return parseBaseline(json, file);
+}
+
+function parseTolerance(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= 0)) throw new InputError('--tolerance', `"${text}" is not a number of mAP points ≥ 0`);
+  return value;
+}
+
+export function registerRegressCommand(program: Command, runner?: BenchRunner): void {
+  program
+    .command('regress')
+    .description('Run the ci preset of both benches and compare every mAP and class AP with the baseline')
+    .option('--baseline <file>', 'baseline JSON', 'results/baseline/ci.json')
+    .option('--update', 'rewrite the baseline from this run')
+    .option('--tolerance <points>', `allowed |difference| in mAP points (default: the baseline's, else ${DEFAULT_TOLERANCE_POINTS})`)
+    .option('--preset <name>', 'bench preset', 'ci')
+    .option('--results <dir>', 'where the bench records are read from', 'results')
+    .option('--all', 'print every per-class row, not only failing ones')
+    .action(async (options: RegressOptions) => {
+      if (!runner) {
+        process.stderr.write(
+          `note: comparing the records already written in ${options.results}/voc07-cls/${options.preset}.json and ${options.results}/voc-det/${options.preset}.json; run both benches with preset ${options.preset} first\n`,
+        );
+      }
+      await runRegress(options, runner ?? readWrittenResults(options.results));
+    });
+}

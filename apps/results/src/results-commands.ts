@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { writeFileAtomic } from '@mgta/core';
+import { groupSections, loadBenchRecords, renderHtmlReport, renderTablesMarkdown } from '@mgta/report';
+
+export interface TablesOptions {
+  /** The results folder, `results` by default. */
+  results: string;
+  /** Where TABLES.md goes, `<results>/TABLES.md` by default. */
+  out?: string;
+}
+
+export interface ReportOptions extends TablesOptions {
+  /** Where pretraining metrics are looked up (`<models>/<preset>/<model>/metrics.jsonl`). */
+  models: string;
+}
+
+type Write = (text: string) => void;
+const stdout: Write = (text) => process.stdout.write(text);
+
+/** `mgta results tables`: regenerates results/TABLES.md; returns the path written. */
+export function runTables(options: TablesOptions, out: Write = stdout, now: Date = new Date()): string {
+  const loaded = loadBenchRecords(options.results);
+  const file = options.out ?? `${options.results}/TABLES.md`;
+  writeFileAtomic(file, renderTablesMarkdown(groupSections(loaded), now.toISOString()));
+  out(`wrote ${file} from ${loaded.length} record${loaded.length === 1 ? '' : 's'}\n`);
+  return file;
+}
+
+/** `mgta results report`: regenerates results/report.html; returns the path written. */
+export async function runReport(options: ReportOptions, out: Write = stdout, now: Date = new Date()): Promise<string> {
+  const loaded = loadBenchRecords(options.results);
+  const file = options.out ?? `${options.results}/report.html`;
+  const html = await renderHtmlReport(groupSections(loaded), { modelsDir: options.models, generatedAt: now.toISOString() });
+  writeFileAtomic(file, html);
+  out(`wrote ${file} from ${loaded.length} record${loaded.length === 1 ? '' : 's'}\n`);
+  return file;
+}
+
+export function registerResultsSubcommands(program: Command): void {
+  const results = program.command('results').description('Paper tables and the HTML report from results/**/*.json');
+  results
+    .command('tables')
+    .description("Regenerate results/TABLES.md: the paper's Tables 2 and 3 per preset and data set")
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--out <file>', 'output Markdown file (default <results>/TABLES.md)')
+    .action((options: TablesOptions) => {
+      runTables(options);
+    });
+  results
+    .command('report')
+    .description('Regenerate results/report.html: self-contained charts (AP bars, PR curves, pretraining curves)')
+    .option('--results <dir>', 'results folder', 'results')
+    .option('--models <dir>', 'models folder with <preset>/<model>/metrics.jsonl', 'models')
+    .option('--out <file>', 'output HTML file (default <results>/report.html)')
+    .action(async (options: ReportOptions) => {
+      await runReport(options);
+    });
+}

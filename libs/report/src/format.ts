@@ -1,0 +1,46 @@
+import type { BenchmarkRecord, BootstrapInterval } from '@mgta/results-schema';
+
+/** An AP in 0..1 as percent points with `digits` decimals; '-' when undefined. */
+export function percent(value: number | null | undefined, digits: number): string {
+  return value === null || value === undefined ? '-' : (value * 100).toFixed(digits);
+}
+
+/** A 95% bootstrap interval as `[low, high]` in percent points, or '' when absent. */
+export function intervalText(interval: BootstrapInterval | undefined, digits: number): string {
+  return interval ? `[${percent(interval.low, digits)}, ${percent(interval.high, digits)}]` : '';
+}
+
+/** A protocol value for one line of text: arrays joined, objects as compact JSON. */
+export function protocolValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map(protocolValue).join(', ');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function protocolEntries(protocol: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(protocol).map(([key, value]) => [key, protocolValue(value)]);
+}
+
+export function machineText(record: BenchmarkRecord<unknown, unknown>): string {
+  const { machine, backend, executionProvider, threads } = record.execution;
+  const parts = [`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}/${machine.arch}, Node ${machine.node}`];
+  if (backend) parts.push(`backend ${backend}`);
+  if (executionProvider) parts.push(`execution provider ${executionProvider}`);
+  if (threads !== undefined) parts.push(`${threads} threads`);
+  return parts.join('; ');
+}
+
+export function softwareText(record: BenchmarkRecord<unknown, unknown>): string {
+  return Object.entries(record.software).map(([name, version]) => `${name} ${version}`).join(', ');
+}
+
+export function seedsText(record: BenchmarkRecord<unknown, unknown>): string {
+  const entries = Object.entries(record.seeds ?? {});
+  return entries.length === 0 ? 'none recorded' : entries.map(([name, seed]) => `${name}=${seed}`).join(', ');
+}
+
+/** The K of an `mgta-k<K>` model id. */
+export function kFromModelId(id: string): number | undefined {
+  const match = /^mgta-k(\d+)$/.exec(id);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assignPaperRows } from './paper-tables.ts';
+import { loadBenchRecords } from './read-records.ts';
+import { groupSections } from './sections.ts';
+import { renderTablesMarkdown } from './tables-markdown.ts';
+import { clsRecord, detDiverged, detOk, detRecord } from './test-fixtures.ts';
+
+function resultsFolder(files: Record<string, unknown>): string {
+  const root = mkdtempSync(join(tmpdir(), 'mgta-report-'));
+  for (const [path, value] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return root;
+}
+
+describe('assignPaperRows', () => {
+  it('maps ids to the paper rows, MGTA by rank of K, user models last', () => {
+    const rows = assignPaperRows(['zeta', 'supervised', 'mgta-k16', 'random', 'mgta-k8', 'iae', 'mgta-k32']);
+    expect(rows.map((row) => [row.id, row.role])).toEqual([
+      ['random', 'random'],
+      ['iae', 'iae'],
+      ['mgta-k8', 'mgta-small-k'],
+      ['mgta-k16', 'mgta-large-k'],
+      ['supervised', 'supervised'],
+      ['mgta-k32', 'user'],
+      ['zeta', 'user'],
+    ]);
+  });
+});
+
+describe('TABLES.md', () => {
+  const cls = clsRecord({ random: [0.1, 0.06], iae: [0.3, 0.1], 'mgta-k4': [0.5, 0.3], 'mgta-k8': [0.6, 0.3], supervised: [0.9, 0.7], mine: [0.25, 0.25] });
+  const det = detRecord({
+    random: { '07': detDiverged(137), '07+12': detDiverged(90) },
+    iae: { '07': detOk(0.2, 0.1), '07+12': detOk(0.3, 0.1) },
+  });
+
+  it('prints Table 2 and 3 with our numbers, intervals, the paper beside, footnotes and provenance', () => {
+    const root = resultsFolder({
+      'voc07-cls/ci.json': cls,
+      'voc-det/ci.json': det,
+      // Not bench records: ignored.
+      'baseline/ci.json': { schemaVersion: 1, preset: 'ci', tolerancePoints: 0.5, metrics: {} },
+      'benchmarks/kmeans.json': { anything: true },
+      'eval/out.json': { classes: {}, map: null, map07: null },
+    });
+    const loaded = loadBenchRecords(root);
+    expect(loaded.map((r) => r.section)).toEqual(['ci', 'ci']);
+    const markdown = renderTablesMarkdown(groupSections(loaded), '2026-11-26');
+
+    // Table 2: mean of the two class APs in %, one decimal; interval ±5 points; paper's figure.
+    expect(markdown).toContain('| `random` | ResNet50 Random | 8.0 | [3.0, 13.0] | 8.0 |');
+    expect(markdown).toContain('| `mgta-k4` | ResNet50 MGTA (k=100) | 40.0 | [35.0, 45.0] | 29.7 |');
+    expect(markdown).toContain('| `mgta-k8` | ResNet50 MGTA (k=300) | 45.0 | [40.0, 50.0] | 31.3 |');
+    expect(markdown).toContain('| `supervised` | ResNet50 Supervised | 80.0 | [75.0, 85.0] | 52.8 |');
+    expect(markdown).toContain('| `mine` | (not in paper) | 25.0 | [20.0, 30.0] |  |');
+    expect(markdown).toContain('- Protocol: layer: res4; costs: 0.01, 0.1, 1; folds: 3');
+    expect(markdown).toContain(`- Dataset: fashion-voc-ci, sha256 \`${'ab'.repeat(32)}\``);
+    expect(markdown).toContain('- Machine: Test CPU, 2 cores, 24 GiB');
+    expect(markdown).toContain('- Date: 2026-11-26T06:00:00.000Z');
+
+    // Table 3: diverged '-' with a footnote naming the iteration; IAE's 11-point mAP, two decimals.
+    expect(markdown).toMatch(/\| `random` \| ResNet50 Random \| -\[\^[^\]]+-1\] \|  \| - \| -\[\^[^\]]+-2\] \|  \| - \|/);
+    expect(markdown).toContain('| `iae` | ResNet50 IAE (Baseline) | 15.00 | [13.00, 17.00] | 11.27 | 20.00 | [18.00, 22.00] | 17.01 |');
+    expect(markdown).toMatch(/\]: `random`, VOC07: training diverged \(non-finite loss\) at iteration 137 of 1000\./);
+    expect(markdown).toMatch(/\]: `random`, VOC07\+12: training diverged \(non-finite loss\) at iteration 90 of 1000\./);
+    expect(markdown).toContain('- Training iterations per column: VOC07 1000; VOC07+12 1000');
+  });
+
+  it('gives each <preset>-<data> file its own section', () => {
+    const root = resultsFolder({ 'voc07-cls/ci.json': cls, 'voc07-cls/ci-other.json': cls });
+    const sections = groupSections(loadBenchRecords(root));
+    expect(sections.map((s) => s.name)).toEqual(['ci', 'ci-other']);
+    const markdown = renderTablesMarkdown(sections, 'now');
+    expect(markdown).toContain('## `ci-other`: preset ci, data fashion-voc-ci');
+    expect(markdown).toContain('_No detection record (results/voc-det/) for this section._');
+  });
+
+  it('names the file and field of a bad record', () => {
+    const wrongVersion = resultsFolder({ 'voc07-cls/ci.json': { ...cls, schemaVersion: 2 } });
+    expect(() => loadBenchRecords(wrongVersion)).toThrow(/voc07-cls\/ci\.json: schemaVersion: is 2; this reader understands version 1/);
+    const badStatus = resultsFolder({ 'voc-det/ci.json': detRecord({ iae: { '07': { ...detOk(0.1, 0.1), status: 'weird' as 'ok' } } }) });
+    expect(() => loadBenchRecords(badStatus)).toThrow(/voc-det\/ci\.json: models\.iae\.result\.07\.status: must be "ok" or "diverged"/);
+    const wrongFolder = resultsFolder({ 'voc-det/ci.json': cls });
+    expect(() => loadBenchRecords(wrongFolder)).toThrow(/benchmark: is "voc07-cls" but the file is in results\/voc-det\//);
+    const notJson = resultsFolder({ 'voc07-cls/ci.json': '{oops' });
+    expect(() => loadBenchRecords(notJson)).toThrow(/ci\.json: is not valid JSON/);
+  });
+});
