@@ -1,10 +1,24 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// One root config, one vitest project per Nx project (each folder with a package.json).
+/** Every Nx project folder (one with a package.json) becomes a vitest project named after its package. */
+function projectFolders(): string[] {
+  const folders = ['libs', 'apps'].flatMap((group) => readdirSync(group).map((name) => join(group, name)));
+  return [...folders, 'benchmarks'].filter((folder) => existsSync(join(folder, 'package.json')));
+}
+
+// One root config: the projects extend it, so the timeouts below hold everywhere.
 export default defineConfig({
   test: {
-    projects: ['libs/*', 'apps/*', 'benchmarks'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    projects: projectFolders().map((folder) => ({
+      extends: true,
+      test: {
+        name: JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).name as string,
+        root: folder,
+      },
+    })),
   },
 });

@@ -5,6 +5,7 @@ import { registerSvmCommands } from '@mgta/svm-app';
 import { registerCacheCommands } from './cache-command.ts';
 import { registerResultsCommands } from '@mgta/results-app';
 import { registerExtractCommands } from '@mgta/extract-app';
+import { registerPretrainCommands } from '@mgta/pretrain-app';
 
 /** Each app contributes its subcommands; the order is the order of `mgta --help`. */
 export const commandGroups: Array<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const commandGroups: Array<(program: Command) => void> = [
   registerCacheCommands,
   registerResultsCommands,
   registerExtractCommands,
+  registerPretrainCommands,
 ];

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { loadCheckpoint } from '@mgta/resnet';
+import { registerPretrainCommands } from './index.ts';
+
+async function mgta(...args: string[]): Promise<void> {
+  const program = new Command('mgta').exitOverride();
+  registerPretrainCommands(program);
+  await program.parseAsync(args, { from: 'user' });
+}
+
+describe('mgta init-model', { timeout: 180_000 }, () => {
+  let root: string;
+  beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'mgta-init-model-')); });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes a loadable checkpoint, byte-identical for the same seed', async () => {
+    await mgta('init-model', '--arch', 'resnet50', '--seed', '5', '--out', join(root, 'a'), '--decoder');
+    await mgta('init-model', '--arch', 'resnet50', '--seed', '5', '--out', join(root, 'b'), '--decoder');
+    const a = await loadCheckpoint(join(root, 'a'));
+    const b = await loadCheckpoint(join(root, 'b'));
+    expect(a.manifest.architecture).toEqual({ name: 'resnet50', decoder: true, decoderFrom: 'res5' });
+    expect(a.manifest).toMatchObject({ createdBy: 'mgta init-model', seed: 5, parameterCount: 23_508_032 + 23_502_851 });
+    expect(b.manifest.weightsSha256).toBe(a.manifest.weightsSha256);
+  });
+
+  it('rejects unknown architectures and bad seeds by option name', async () => {
+    await expect(mgta('init-model', '--arch', 'resnet18', '--seed', '1', '--out', join(root, 'x'))).rejects.toThrow(/--arch: "resnet18" is not supported/);
+    await expect(mgta('init-model', '--seed', '-3', '--out', join(root, 'x'))).rejects.toThrow(/--seed: must be an integer/);
+    await expect(mgta('init-model', '--seed', '1', '--decoder-from', 'res4', '--out', join(root, 'x'))).rejects.toThrow(/--decoder-from: needs --decoder/);
+  });
+});
