@@ -3,6 +3,7 @@ import { registerEvalCommands } from '@mgta/eval-app';
 import { registerDataCommands } from '@mgta/data-app';
 import { registerSvmCommands } from '@mgta/svm-app';
 import { registerCacheCommands } from './cache-command.ts';
+import { registerBenchCommands } from '@mgta/bench';
 import { registerResultsCommands } from '@mgta/results-app';
 import { registerExtractCommands } from '@mgta/extract-app';
 import { registerPretrainCommands } from '@mgta/pretrain-app';
@@ -12,6 +13,7 @@ export const commandGroups: Array<(program: Command) => void> = [
   registerDataCommands,
   registerEvalCommands,
   registerSvmCommands,
+  registerBenchCommands,
   registerCacheCommands,
   registerResultsCommands,
   registerExtractCommands,

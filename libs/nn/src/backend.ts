@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { InputError } from '@mgta/core';
+import { gpuDeviceVisible, InputError } from '@mgta/core';
 import { trySetWebGpuBackend } from './webgpu.ts';
 import { trySetTensorflowBackend } from './tensorflow-native.ts';
 import { setWasmBackend } from './wasm-threads.ts';
@@ -88,9 +88,11 @@ async function select(options: InitBackendOptions): Promise<BackendInfo> {
     if (!info) throw new InputError('--backend/MGTA_BACKEND', `backend "${forced}" could not be initialised`);
     return info;
   }
+  // Without a GPU device node, asking Dawn for an adapter only prints Vulkan warnings.
+  const candidates = BACKEND_NAMES.filter((n) => n !== 'webgpu' || options.prefer === 'webgpu' || gpuDeviceVisible());
   const order = options.prefer
-    ? [options.prefer, ...BACKEND_NAMES.filter((n) => n !== options.prefer)]
-    : [...BACKEND_NAMES];
+    ? [options.prefer, ...candidates.filter((n) => n !== options.prefer)]
+    : candidates;
   for (const name of order) {
     const info = await trySet(name, threads);
     if (info) return info;

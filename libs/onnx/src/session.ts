@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { gpuDeviceVisible } from '@mgta/core';
 
 export type Device = 'auto' | 'webgpu' | 'cuda' | 'cpu';
 export const DEVICES: Device[] = ['auto', 'webgpu', 'cuda', 'cpu'];
@@ -38,12 +39,13 @@ export async function createSession(model: string | Uint8Array, options: Session
   for (const provider of candidates) {
     try {
       if (provider === 'cuda' && !cudaProviderInstalled()) throw new Error(CUDA_OPT_IN);
+      if (provider === 'webgpu' && device === 'auto' && !gpuDeviceVisible()) throw new Error('no GPU device found');
       const session = await ort.InferenceSession.create(model as Uint8Array, {
         executionProviders: [provider],
         intraOpNumThreads: threads,
         graphOptimizationLevel: 'all',
       });
-      if (failures.length > 0) log(`onnx: using the ${provider} execution provider (${failures.join('; ')})`);
+      if (failures.length > 0) logOnce(log, `onnx: using the ${provider} execution provider (${failures.join('; ')})`);
       return { session, executionProvider: provider, threads };
     } catch (error) {
       const reason = firstLine(error);
@@ -66,6 +68,15 @@ export function cudaProviderInstalled(): boolean {
 }
 
 /** The useful part of an ORT error: its first line, without the "file:line <lambda> ... was false." prefix. */
+const logged = new Set<string>();
+
+/** The fallback line is said once per process, not once per session. */
+function logOnce(log: (line: string) => void, line: string): void {
+  if (logged.has(line)) return;
+  logged.add(line);
+  log(line);
+}
+
 export function firstLine(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
   const afterAssert = message.match(/ was false\. (.+)$/);

@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, machineInfo, startProgress, writeJsonAtomic, type Progress } from '@mgta/core';
+import { readNpy, type NpyMatrix } from '@mgta/features';
+import {
+  COST_LISTS,
+  GOYAL2019_PROTOCOL,
+  NoPositivesError,
+  parseCosts,
+  runVocSvm,
+  type SolverName,
+  type SvmProtocol,
+  type SvmRunResult,
+} from '@mgta/svm';
+import { readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
+
+export interface SvmVocOptions {
+  devkit: string;
+  year: string;
+  train: string;
+  test: string;
+  trainSplit: string;
+  testSplit: string;
+  costs: string;
+  solver: string;
+  classes?: string;
+  threads?: string;
+  json?: string;
+}
+
+export interface SvmVocIo {
+  out: (text: string) => void;
+}
+
+const SOLVERS: SolverName[] = ['liblinear-dual', 'libsvm'];
+
+/** `mgta svm-voc`: the VOC07 linear-SVM benchmark on frozen features (.npy + ids .json). */
+export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t) => process.stdout.write(t) }): Promise<SvmRunResult> {
+  const solver = options.solver as SolverName;
+  if (!SOLVERS.includes(solver)) throw new InputError('--solver', `"${options.solver}" is not one of ${SOLVERS.join(', ')}`);
+  let costs: number[];
+  try {
+    costs = parseCosts(options.costs);
+  } catch (error) {
+    throw new InputError('--costs', (error as Error).message);
+  }
+  const threads = options.threads === undefined ? undefined : Number(options.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new InputError('--threads', `"${options.threads}" is not a non-negative integer`);
+
+  const yearDir = resolveYearDir(options.devkit, options.year);
+  const classes = resolveClasses(yearDir, options.classes?.split(',').map((c) => c.trim()));
+  const train = loadFeatures(options.train, readImageSet(yearDir, options.trainSplit), options.trainSplit);
+  const test = loadFeatures(options.test, readImageSet(yearDir, options.testSplit), options.testSplit);
+  if (train.matrix.cols !== test.matrix.cols) {
+    throw new InputError(options.test, `has ${test.matrix.cols} feature dimensions, ${options.train} has ${train.matrix.cols}`);
+  }
+  const svmClasses = classes.map((name) => ({
+    name,
+    trainLabels: labelsInOrder(yearDir, name, options.trainSplit, train.ids),
+    testLabels: labelsInOrder(yearDir, name, options.testSplit, test.ids),
+  }));
+  const protocol: SvmProtocol = { ...GOYAL2019_PROTOCOL, solver, costs };
+  let progress: Progress | undefined;
+  let result: SvmRunResult;
+  try {
+    let last = 0;
+    result = await runVocSvm(train.matrix, test.matrix, svmClasses, protocol, {
+      threads,
+      onProgress: (done, all) => {
+        progress ??= startProgress('svm-voc tasks', all);
+        progress.tick(done - last);
+        last = done;
+      },
+    });
+  } catch (error) {
+    if (error instanceof NoPositivesError) {
+      throw new InputError(`${options.trainSplit} labels`, `${error.message} (ImageSets/Main/${error.className}_${options.trainSplit}.txt has no label 1)`);
+    }
+    throw error;
+  } finally {
+    progress?.stop();
+  }
+  io.out(formatSvmTable(result, `VOC${options.year} linear SVM (${solver}, costs ${options.costs}): ${options.trainSplit} → ${options.testSplit}`));
+  if (options.json !== undefined) {
+    writeJsonAtomic(options.json, {
+      benchmark: 'voc07-svm',
+      createdAt: new Date().toISOString(),
+      dataset: { devkit: options.devkit, year: options.year, trainSplit: options.trainSplit, testSplit: options.testSplit },
+      features: { train: options.train, test: options.test, dimensions: train.matrix.cols },
+      protocol: { ...protocol, costList: COST_LISTS[options.costs] !== undefined ? options.costs : 'explicit' },
+      execution: { machine: machineInfo(), threads: result.threads, engine: result.engine },
+      result: { ...result, classes: result.classes.map(({ testScores: _scores, ...rest }) => rest) },
+    });
+  }
+  return result;
+}
+
+interface LoadedFeatures {
+  matrix: NpyMatrix;
+  ids: string[];
+}
+
+/** The .npy and its ids file `<name>.json` ({"ids": [...]}, one id per row), checked against the split. */
+function loadFeatures(npyPath: string, splitIds: string[], split: string): LoadedFeatures {
+  const matrix = readNpy(npyPath);
+  const idsPath = npyPath.replace(/\.npy$/i, '') + '.json';
+  if (!existsSync(idsPath)) throw new InputError(idsPath, `ids file of ${npyPath} does not exist (expected {"ids": [...]} beside the .npy)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(idsPath, 'utf8'));
+  } catch (error) {
+    throw new InputError(idsPath, `is not valid JSON (${(error as Error).message})`);
+  }
+  const ids = (parsed as { ids?: unknown }).ids;
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
+    throw new InputError(idsPath, 'expected an "ids" array of image id strings', { field: 'ids' });
+  }
+  if (ids.length !== matrix.rows) {
+    throw new InputError(idsPath, `lists ${ids.length} ids but ${npyPath} has ${matrix.rows} rows`, { field: 'ids' });
+  }
+  if (ids.length !== splitIds.length) {
+    throw new InputError(idsPath, `lists ${ids.length} ids but split "${split}" has ${splitIds.length} images`, { field: 'ids' });
+  }
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] !== splitIds[i]) {
+      throw new InputError(idsPath, `id ${i} is "${ids[i]}" but image ${i} of split "${split}" is "${splitIds[i]}" (features must be in split order)`, { field: 'ids' });
+    }
+  }
+  for (let i = 0; i < matrix.data.length; i++) {
+    if (!Number.isFinite(matrix.data[i])) {
+      throw new InputError(npyPath, `non-finite value ${matrix.data[i]} at row ${Math.floor(i / matrix.cols)} (image "${ids[Math.floor(i / matrix.cols)]}"), column ${i % matrix.cols}`);
+    }
+  }
+  return { matrix, ids: ids as string[] };
+}
+
+function labelsInOrder(yearDir: string, className: string, split: string, ids: string[]): Int8Array {
+  const entries = readClassLabels(yearDir, className, split);
+  const byId = new Map(entries.map((entry) => [entry.id, entry.label]));
+  return Int8Array.from(ids, (id) => {
+    const label = byId.get(id);
+    if (label === undefined) throw new InputError(`${className}_${split}.txt`, `has no label for image "${id}" of split "${split}"`);
+    return label;
+  });
+}
+
+export function formatSvmTable(result: SvmRunResult, title: string): string {
+  const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
+  const width = Math.max(5, ...result.classes.map((c) => c.name.length));
+  const lines = [title, `${'class'.padEnd(width)}  ${'cost'.padStart(10)}  ${'CV AP'.padStart(7)}  ${'AP'.padStart(7)}  ${'AP 11pt'.padStart(7)}`];
+  for (const c of result.classes) {
+    const flag = c.unconverged > 0 ? `  (${c.unconverged} fits hit max_iter)` : '';
+    lines.push(`${c.name.padEnd(width)}  ${c.cost.toPrecision(4).padStart(10)}  ${pct(c.cvAp)}  ${pct(c.testAp)}  ${pct(c.testAp07)}${flag}`);
+  }
+  lines.push(`${'mean'.padEnd(width)}  ${''.padStart(10)}  ${pct(result.meanCvAp)}  ${pct(result.meanTestAp)}  ${pct(result.meanTestAp07)}`);
+  lines.push(`(${result.engine} engine, ${result.threads} threads, ${result.seconds.total.toFixed(1)} s)`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerSvmCommands(program: Command): void {
+  program
+    .command('svm-voc')
+    .description('VOC07 linear-SVM benchmark on frozen features (Goyal et al. 2019 protocol)')
+    .requiredOption('--devkit <dir>', 'VOCdevkit folder (holding VOC<year>/) or the VOC<year> folder')
+    .option('--year <year>', 'VOC year', '2007')
+    .requiredOption('--train <npy>', 'training features [N, D] (.npy), ids in <name>.json beside it')
+    .requiredOption('--test <npy>', 'test features [M, D] (.npy), ids in <name>.json beside it')
+    .option('--train-split <split>', 'image set of the training features', 'trainval')
+    .option('--test-split <split>', 'image set of the test features', 'test')
+    .option('--costs <list>', `${Object.keys(COST_LISTS).join('|')} or c1,c2,...`, 'goyal2019')
+    .option('--solver <name>', SOLVERS.join('|'), 'liblinear-dual')
+    .option('--classes <list>', 'comma-separated classes (default: classes.txt or the 20 VOC classes)')
+    .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--json <file>', 'also write the result as JSON')
+    .action(async (options: SvmVocOptions) => {
+      await runSvmVoc(options);
+    });
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { InputError } from '@mgta/core';
+
+export interface BenchModel {
+  id: string;
+  path: string;
+}
+
+/** Where the pretraining project writes a preset's models (`models/<preset>/<id>/`). */
+export function presetModelsDir(preset: string): string {
+  return resolve('models', preset);
+}
+
+/** The Nx target that builds a preset model, named in errors so a missing model is never skipped silently. */
+export function nxTargetFor(id: string, preset: string): string {
+  const target = /^mgta-k\d+$/.test(id) ? `mgta --k=${id.slice('mgta-k'.length)}` : id;
+  return `npx nx run pretrain-app:${target} --preset=${preset}`;
+}
+
+/**
+ * The preset's models (all must exist) followed by the user's `--model` paths, whose id is the
+ * file name (`resnet50.onnx`, `my-checkpoint`).
+ */
+export function resolveBenchModels(preset: string, presetModelIds: string[], userModels: string[] = [], dir = presetModelsDir(preset)): BenchModel[] {
+  const models = presetModelIds.map((id) => {
+    const path = join(dir, id);
+    if (!existsSync(join(path, 'manifest.json'))) {
+      throw new InputError(path, `model "${id}" of preset "${preset}" has not been trained; build it with \`${nxTargetFor(id, preset)}\``);
+    }
+    return { id, path };
+  });
+  for (const path of userModels) {
+    if (!existsSync(path)) throw new InputError(path, '--model does not exist (expected a checkpoint directory or an .onnx file)');
+    const id = basename(resolve(path));
+    if (models.some((model) => model.id === id)) throw new InputError(path, `a model with id "${id}" is already in the list`);
+    models.push({ id, path });
+  }
+  return models;
+}

@@ -1,0 +1,287 @@
+import { availableParallelism } from 'node:os';
+import { averagePrecisionScore, rankedPrecisionRecall, voc07ElevenPointAp, vocAreaAp } from './average-precision.ts';
+import { computeGram, finishGram, GRAM_BLOCK_ROWS } from './gram.ts';
+import { decisionValues } from './linear-model.ts';
+import { findNonFinite, l2NormalizeRows } from './normalize.ts';
+import { WorkerPool } from './pool.ts';
+import { foldSplit, stratifiedFoldAssignment } from './stratified-folds.ts';
+import type { PathResult, SharedFeatures, SolverName } from './tasks.ts';
+
+/**
+ * The VOC07 linear-SVM protocol of Goyal et al. 2019 (fair_self_supervision_benchmark,
+ * tools/svm/train_svm_kfold.py + test_svm.py; VISSL's SVMTrainer is the same):
+ * per class, one-vs-rest LinearSVC(C, class_weight={1: 2, -1: 1}, intercept_scaling=1,
+ * loss='squared_hinge', penalty='l2', dual=True, tol=1e-4, max_iter=2000) on L2-normalised
+ * features; the cost is chosen by the mean AP of 3-fold (non-shuffled StratifiedKFold)
+ * cross-validation (`cross_val_score(..., cv=3, scoring='average_precision')`), first cost
+ * in list order on ties (np.argmax), then refit on all of trainval and scored on test.
+ * Training: label 0 (difficult only) counts as negative. Test: label 0 images are dropped.
+ */
+export interface SvmProtocol {
+  /** In the user's order (decides ties). */
+  costs: number[];
+  solver: SolverName;
+  /** 3 (cross_val_score cv=3 in train_svm_kfold.py). */
+  folds: number;
+  /** class_weight={1: 2, -1: 1} (train_svm_kfold.py). */
+  weights: { positive: number; negative: number };
+  /** tol=0.0001 (train_svm_kfold.py; also LinearSVC's default). */
+  tol: number;
+  /** max_iter=2000 (train_svm_kfold.py). */
+  maxIter: number;
+  /** Seed of the coordinate permutations (sklearn's liblinear has its own RNG; the optimum does not depend on it). */
+  seed: number;
+}
+
+export const GOYAL2019_PROTOCOL: Omit<SvmProtocol, 'costs'> = {
+  solver: 'liblinear-dual',
+  folds: 3,
+  weights: { positive: 2, negative: 1 },
+  tol: 1e-4,
+  maxIter: 2000,
+  seed: 0,
+};
+
+export interface FeatureMatrix {
+  rows: number;
+  cols: number;
+  data: Float32Array | Float64Array;
+}
+
+export interface SvmClass {
+  name: string;
+  /** VOC labels 1 / -1 / 0 of the training rows, in row order. */
+  trainLabels: ArrayLike<number>;
+  /** VOC labels 1 / -1 / 0 of the test rows, in row order. */
+  testLabels: ArrayLike<number>;
+}
+
+export interface SvmClassResult {
+  name: string;
+  cost: number;
+  /** Mean CV AP (sklearn average_precision_score) of the chosen cost. */
+  cvAp: number;
+  /** Mean CV AP of every cost, in the protocol's cost order. */
+  cvApByCost: number[];
+  /** VOC2010-style area under the precision envelope, on test (label 0 dropped). */
+  testAp: number;
+  /** VOC2007 11-point AP on test. */
+  testAp07: number;
+  trainPositives: number;
+  testPositives: number;
+  /** Fits that stopped at max_iter before reaching tol (CV and refit). */
+  unconverged: number;
+  /** Decision values of the refit SVM on every test row (label 0 rows included), for curves and bootstrap intervals. */
+  testScores: Float64Array;
+}
+
+export interface SvmRunResult {
+  classes: SvmClassResult[];
+  meanTestAp: number;
+  meanTestAp07: number;
+  meanCvAp: number;
+  engine: 'gram' | 'linear' | 'libsvm';
+  threads: number;
+  seconds: { gram: number; crossValidation: number; refit: number; total: number };
+}
+
+export interface SvmRunOptions {
+  /** Worker threads; default: all cores. 0 runs everything on this thread. */
+  threads?: number;
+  /** 'auto' uses the Gram engine when n ≤ d and the n × n matrix fits in `gramMaxBytes`. */
+  engine?: 'auto' | 'gram' | 'linear';
+  gramMaxBytes?: number;
+  /** Called after each finished task. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The class has no positive training image: the SVM cannot be trained. */
+export class NoPositivesError extends Error {
+  constructor(readonly className: string) {
+    super(`class "${className}" has no positive training image`);
+    this.name = 'NoPositivesError';
+  }
+}
+
+export async function runVocSvm(
+  train: FeatureMatrix,
+  test: FeatureMatrix,
+  classes: SvmClass[],
+  protocol: SvmProtocol,
+  options: SvmRunOptions = {},
+): Promise<SvmRunResult> {
+  const started = performance.now();
+  checkInputs(train, test, classes, protocol);
+  const threads = options.threads ?? availableParallelism();
+  const n = train.rows;
+  const d = train.cols;
+  const xShared = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * d * 8) : new ArrayBuffer(n * d * 8));
+  l2NormalizeRows(train.data, n, d, xShared);
+  const testX = l2NormalizeRows(test.data, test.rows, test.cols);
+
+  const engine = protocol.solver === 'libsvm' ? 'libsvm' : chooseEngine(n, d, options);
+  const shared: SharedFeatures = { x: xShared, n, d };
+  if (engine === 'gram') {
+    shared.gram = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * n * 8) : new ArrayBuffer(n * n * 8));
+  }
+  const pool = new WorkerPool(shared, threads);
+  const blocks = engine === 'gram' ? Math.ceil(n / GRAM_BLOCK_ROWS) : 0;
+  const totalTasks = blocks + classes.length * (protocol.folds + 1);
+  let done = 0;
+  const tick = () => options.onProgress?.(++done, totalTasks);
+  try {
+    // 1. Gram matrix (shared by every class, fold and cost).
+    const gramStart = performance.now();
+    if (engine === 'gram') {
+      if (threads === 0) {
+        computeGram(xShared, n, d, shared.gram);
+        done += blocks;
+      } else {
+        const work: Promise<unknown>[] = [];
+        for (let start = 0; start < n; start += GRAM_BLOCK_ROWS) {
+          work.push(pool.run({ kind: 'gram-block', start, end: Math.min(n, start + GRAM_BLOCK_ROWS) }).then(tick));
+        }
+        await Promise.all(work);
+        finishGram(shared.gram!, n);
+      }
+    }
+    const gramSeconds = (performance.now() - gramStart) / 1000;
+
+    // 2. Cross-validation: every (class, fold) runs the ascending cost path.
+    const cvStart = performance.now();
+    const ascending = [...protocol.costs].sort((a, b) => a - b);
+    const prepared = classes.map((cls, c) => {
+      const labels = Float64Array.from({ length: n }, (_, i) => (cls.trainLabels[i] === 1 ? 1 : -1));
+      return { cls, c, labels, assignment: stratifiedFoldAssignment(labels, protocol.folds) };
+    });
+    const cvResults = await Promise.all(
+      prepared.map(({ c, labels, assignment }) =>
+        Promise.all(
+          Array.from({ length: protocol.folds }, async (_, fold) => {
+            const { train: trainRows, validation } = foldSplit(assignment, fold);
+            const result = (await pool.run({
+              kind: 'path',
+              solver: protocol.solver,
+              trainRows,
+              trainLabels: Float64Array.from(trainRows, (row) => labels[row]),
+              validationRows: validation,
+              costs: ascending,
+              weights: protocol.weights,
+              tol: protocol.tol,
+              maxIter: protocol.maxIter,
+              seed: protocol.seed + 1000 * c + fold,
+              returnWeights: false,
+            })) as PathResult;
+            tick();
+            const validationLabels = Float64Array.from(validation, (row) => labels[row]);
+            return { aps: result.scores.map((scores) => averagePrecisionScore(validationLabels, scores)), result };
+          }),
+        ),
+      ),
+    );
+    const cvSeconds = (performance.now() - cvStart) / 1000;
+
+    // 3. Choose the cost (first best in the user's order) and refit on all training rows.
+    const refitStart = performance.now();
+    const allRows = Int32Array.from({ length: n }, (_, i) => i);
+    const results = await Promise.all(
+      prepared.map(async ({ cls, c, labels }) => {
+        const folds = cvResults[c];
+        const cvApByCost = protocol.costs.map((cost) => {
+          const k = ascending.indexOf(cost);
+          return folds.reduce((sum, fold) => sum + fold.aps[k], 0) / folds.length;
+        });
+        let best = 0;
+        for (let k = 1; k < cvApByCost.length; k++) if (cvApByCost[k] > cvApByCost[best]) best = k;
+        const cost = protocol.costs[best];
+        const path = protocol.solver === 'libsvm' ? [cost] : ascending.filter((value) => value <= cost);
+        const refit = (await pool.run({
+          kind: 'path',
+          solver: protocol.solver,
+          trainRows: allRows,
+          trainLabels: labels,
+          validationRows: new Int32Array(0),
+          costs: path,
+          weights: protocol.weights,
+          tol: protocol.tol,
+          maxIter: protocol.maxIter,
+          seed: protocol.seed + 1000 * c + 999,
+          returnWeights: true,
+        })) as PathResult;
+        tick();
+        return scoreClass(cls, labels, cost, cvApByCost[best], cvApByCost, refit, folds.map((f) => f.result), testX, test);
+      }),
+    );
+    const refitSeconds = (performance.now() - refitStart) / 1000;
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    return {
+      classes: results,
+      meanTestAp: mean(results.map((r) => r.testAp)),
+      meanTestAp07: mean(results.map((r) => r.testAp07)),
+      meanCvAp: mean(results.map((r) => r.cvAp)),
+      engine,
+      threads,
+      seconds: { gram: gramSeconds, crossValidation: cvSeconds, refit: refitSeconds, total: (performance.now() - started) / 1000 },
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+function scoreClass(
+  cls: SvmClass,
+  labels: Float64Array,
+  cost: number,
+  cvAp: number,
+  cvApByCost: number[],
+  refit: PathResult,
+  folds: PathResult[],
+  testX: Float64Array,
+  test: FeatureMatrix,
+): SvmClassResult {
+  const scores = decisionValues(refit.w!, testX, test.rows, test.cols);
+  // Test: images whose only objects of the class are difficult (label 0) are dropped.
+  const kept: number[] = [];
+  for (let i = 0; i < test.rows; i++) if (cls.testLabels[i] !== 0) kept.push(i);
+  const keptLabels = kept.map((i) => cls.testLabels[i]);
+  const { recall, precision } = rankedPrecisionRecall(keptLabels, kept.map((i) => scores[i]));
+  const unconverged = [...folds.flatMap((f) => f.converged), ...refit.converged].filter((ok) => !ok).length;
+  return {
+    name: cls.name,
+    cost,
+    cvAp,
+    cvApByCost,
+    testAp: vocAreaAp(recall, precision),
+    testAp07: voc07ElevenPointAp(recall, precision),
+    trainPositives: labels.filter((y) => y > 0).length,
+    testPositives: keptLabels.filter((y) => y === 1).length,
+    unconverged,
+    testScores: Float64Array.from(scores),
+  };
+}
+
+function chooseEngine(n: number, d: number, options: SvmRunOptions): 'gram' | 'linear' {
+  const requested = options.engine ?? 'auto';
+  if (requested !== 'auto') return requested;
+  const maxBytes = options.gramMaxBytes ?? 4 * 2 ** 30;
+  return n <= d && n * n * 8 <= maxBytes ? 'gram' : 'linear';
+}
+
+function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], protocol: SvmProtocol): void {
+  if (train.cols !== test.cols) throw new RangeError(`train features have ${train.cols} dimensions, test features ${test.cols}`);
+  if (protocol.costs.length === 0) throw new RangeError('no costs given');
+  if (new Set(protocol.costs).size !== protocol.costs.length) throw new RangeError('a cost is listed twice');
+  for (const [name, m] of [['train', train], ['test', test]] as const) {
+    if (m.data.length !== m.rows * m.cols) throw new RangeError(`${name} features: ${m.data.length} values for shape (${m.rows}, ${m.cols})`);
+    const bad = findNonFinite(m.data, m.cols);
+    if (bad !== undefined) throw new RangeError(`${name} features: non-finite value at row ${bad.row}, column ${bad.col}`);
+  }
+  for (const cls of classes) {
+    if (cls.trainLabels.length !== train.rows || cls.testLabels.length !== test.rows) {
+      throw new RangeError(`class "${cls.name}": labels do not match the number of feature rows`);
+    }
+    let positives = 0;
+    for (let i = 0; i < train.rows; i++) if (cls.trainLabels[i] === 1) positives++;
+    if (positives === 0) throw new NoPositivesError(cls.name);
+  }
+}
