@@ -1,0 +1,1 @@
+export { registerSvmCommands, runSvmVoc, formatSvmTable, type SvmVocOptions, type SvmVocIo } from './svm-voc.ts';

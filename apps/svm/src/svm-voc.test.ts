@@ -1,0 +1,76 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, Random } from '@mgta/core';
+import { writeNpy } from '@mgta/features';
+import { runSvmVoc, type SvmVocOptions } from './svm-voc.ts';
+
+const CLASSES = ['cat', 'dog'];
+
+/** A VOC2007-shaped folder with ImageSets/Main only, and features with a signal per class. */
+function fixture(options: { noDogs?: boolean; nanAt?: number } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'svm-voc-'));
+  const main = join(root, 'VOC2007', 'ImageSets', 'Main');
+  mkdirSync(main, { recursive: true });
+  writeFileSync(join(root, 'VOC2007', 'classes.txt'), CLASSES.join('\n') + '\n');
+  const random = new Random(3);
+  const d = 12;
+  for (const [split, n] of [['trainval', 90], ['test', 60]] as const) {
+    const ids = Array.from({ length: n }, (_, i) => `${split === 'test' ? 1 : 0}${String(i).padStart(5, '0')}`);
+    writeFileSync(join(main, `${split}.txt`), ids.join('\n') + '\n');
+    const data = new Float32Array(n * d);
+    const labels: Record<string, number[]> = { cat: [], dog: [] };
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) data[i * d + k] = Math.max(0, random.normal());
+      CLASSES.forEach((cls, c) => {
+        let present = random.next() < 0.3;
+        if (cls === 'dog' && options.noDogs && split === 'trainval') present = false;
+        if (present) for (let k = 0; k < 3; k++) data[i * d + 3 * c + k] += 2;
+        labels[cls].push(present ? (i % 10 === 0 ? 0 : 1) : -1);
+      });
+    }
+    for (const cls of CLASSES) {
+      writeFileSync(join(main, `${cls}_${split}.txt`), ids.map((id, i) => `${id} ${String(labels[cls][i]).padStart(2)}`).join('\n') + '\n');
+    }
+    if (options.nanAt !== undefined && split === 'test') data[options.nanAt] = NaN;
+    writeNpy(join(root, `${split}.npy`), { dtype: 'float32', rows: n, cols: d, data });
+    writeFileSync(join(root, `${split}.json`), JSON.stringify({ ids }));
+  }
+  const args: SvmVocOptions = {
+    devkit: root, year: '2007', train: join(root, 'trainval.npy'), test: join(root, 'test.npy'),
+    trainSplit: 'trainval', testSplit: 'test', costs: '0.1,1,10', solver: 'liblinear-dual', threads: '0',
+    json: join(root, 'out', 'svm.json'),
+  };
+  return { root, args };
+}
+
+describe('mgta svm-voc', () => {
+  it('prints a table and writes the JSON', async () => {
+    const { args } = fixture();
+    let printed = '';
+    const result = await runSvmVoc(args, { out: (t) => { printed += t; } });
+    expect(printed).toMatch(/\ncat .*\ndog .*\nmean /);
+    expect(result.classes.map((c) => c.name)).toEqual(CLASSES);
+    for (const c of result.classes) expect(c.testAp).toBeGreaterThan(0.7);
+    const json = JSON.parse(readFileSync(args.json!, 'utf8'));
+    expect(json.result.meanTestAp).toBeCloseTo(result.meanTestAp, 12);
+    expect(json.protocol).toMatchObject({ costs: [0.1, 1, 10], folds: 3, tol: 1e-4, maxIter: 2000, costList: 'explicit' });
+  });
+
+  it('refuses ids that do not match the split, with the file named', async () => {
+    const { root, args } = fixture();
+    const ids = JSON.parse(readFileSync(join(root, 'test.json'), 'utf8')).ids as string[];
+    [ids[0], ids[1]] = [ids[1], ids[0]];
+    writeFileSync(join(root, 'test.json'), JSON.stringify({ ids }));
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/test\.json: ids: id 0 is "100001" but image 0 of split "test" is "100000"/);
+    writeFileSync(join(root, 'test.json'), JSON.stringify({ ids: ids.slice(1) }));
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/lists 59 ids but .*test\.npy has 60 rows/);
+  });
+
+  it('refuses NaN features and a class with no positive training image', async () => {
+    await expect(runSvmVoc(fixture({ nanAt: 12 * 5 + 1 }).args, { out: () => {} })).rejects.toThrow(/test\.npy: non-finite value NaN at row 5 \(image "100005"\), column 1/);
+    await expect(runSvmVoc(fixture({ noDogs: true }).args, { out: () => {} })).rejects.toThrow(/class "dog" has no positive training image/);
+    await expect(runSvmVoc({ ...fixture().args, costs: 'nope' }, { out: () => {} })).rejects.toThrow(InputError);
+  });
+});

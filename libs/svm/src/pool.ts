@@ -1,0 +1,72 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { runTask, type SharedFeatures, type Task, type TaskResult } from './tasks.ts';
+
+/**
+ * A fixed pool of worker threads sharing the features (and Gram matrix) through
+ * SharedArrayBuffers. `size` 0 runs every task inline on this thread (tests, tiny problems).
+ */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: Array<{ task: Task; resolve: (r: TaskResult) => void; reject: (e: Error) => void }> = [];
+  private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void; worker: Worker }>();
+  private nextId = 0;
+
+  constructor(private readonly shared: SharedFeatures, readonly size: number = availableParallelism()) {
+    if (size > 0 && !(shared.x.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerPool: features must be in a SharedArrayBuffer');
+    for (let k = 0; k < size; k++) {
+      const worker = new Worker(new URL('./fit-worker-entry.js', import.meta.url), {
+        workerData: { x: shared.x.buffer, n: shared.n, d: shared.d, gram: shared.gram?.buffer },
+      });
+      worker.on('message', (message: { id: number; result?: TaskResult; error?: string }) => this.onMessage(worker, message));
+      worker.on('error', (error) => this.failWorker(worker, error));
+      worker.unref();
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  run(task: Task): Promise<TaskResult> {
+    if (this.size === 0) return runTask(this.shared, task);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop()!;
+      const { task, resolve, reject } = this.queue.shift()!;
+      const id = this.nextId++;
+      this.pending.set(id, { resolve, reject, worker });
+      worker.ref();
+      worker.postMessage({ id, task });
+    }
+  }
+
+  private onMessage(worker: Worker, message: { id: number; result?: TaskResult; error?: string }): void {
+    const entry = this.pending.get(message.id);
+    if (entry === undefined) return;
+    this.pending.delete(message.id);
+    worker.unref();
+    this.idle.push(worker);
+    if (message.error !== undefined) entry.reject(new Error(`SVM worker: ${message.error}`));
+    else entry.resolve(message.result ?? null);
+    this.dispatch();
+  }
+
+  private failWorker(worker: Worker, error: Error): void {
+    for (const [id, entry] of this.pending) {
+      if (entry.worker === worker) {
+        this.pending.delete(id);
+        entry.reject(error);
+      }
+    }
+  }
+}
