@@ -115,7 +115,7 @@ process.stdout.write(`SVM stage, ${nTrain}×${dim} → ${nTest}, ${costs.length}
 for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
 process.stdout.write(`${'class'.padEnd(12)} ${'cost'.padStart(10)} ${'CV AP'.padStart(7)} ${'AP'.padStart(7)} unconverged\n`);
 for (const c of result.classes) {
-  process.stdout.write(`${c.name.padEnd(12)} ${c.cost.toPrecision(3).padStart(10)} ${(100 * c.cvAp).toFixed(2).padStart(7)} ${(100 * c.testAp).toFixed(2).padStart(7)} ${c.unconverged}\n`);
+  process.stdout.write(`${c.name.padEnd(12)} ${c.cost.toPrecision(3).padStart(10)} ${(100 * c.cvAp).toFixed(2).padStart(7)} ${(c.testAp === null ? "n/a" : (100 * c.testAp).toFixed(2)).padStart(7)} ${c.unconverged}\n`);
 }
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');

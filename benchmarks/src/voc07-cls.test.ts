@@ -54,7 +54,7 @@ describe('runVoc07Cls', () => {
     await saveCheckpoint(join(work, 'models', 'random'), initialWeights({ name: 'resnet50', decoder: false }, 1), { createdBy: 'test', seed: 1 });
   });
 
-  it('records test APs that agree with the SVM library\'s own AP, with the protocol and fingerprints', async () => {
+  it('records per-class test APs with the protocol, fingerprints and a bootstrap interval', async () => {
     process.env.MGTA_CACHE_DIR = join(work, 'cache');
     const { record, path } = await runVoc07Cls({
       preset: writePreset(work, ['random']), devkit, dataName: 'tiny-devkit', modelsDir: join(work, 'models'),

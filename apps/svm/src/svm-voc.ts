@@ -145,7 +145,7 @@ function labelsInOrder(yearDir: string, className: string, split: string, ids: s
 }
 
 export function formatSvmTable(result: SvmRunResult, title: string): string {
-  const pct = (v: number) => (100 * v).toFixed(2).padStart(7);
+  const pct = (v: number | null) => (v === null ? 'n/a' : (100 * v).toFixed(2)).padStart(7);
   const width = Math.max(5, ...result.classes.map((c) => c.name.length));
   const lines = [title, `${'class'.padEnd(width)}  ${'cost'.padStart(10)}  ${'CV AP'.padStart(7)}  ${'AP'.padStart(7)}  ${'AP 11pt'.padStart(7)}`];
   for (const c of result.classes) {

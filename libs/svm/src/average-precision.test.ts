@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrecisionScore, rankedPrecisionRecall, voc07ElevenPointAp, vocAreaAp } from './average-precision.ts';
+import { averagePrecisionScore } from './average-precision.ts';
 
 describe('averagePrecisionScore (sklearn semantics)', () => {
   it('perfect and worst rankings', () => {
@@ -19,22 +19,5 @@ describe('averagePrecisionScore (sklearn semantics)', () => {
 
   it('is 0 without positives (recent sklearn)', () => {
     expect(averagePrecisionScore([-1, -1], [1, 2])).toBe(0);
-  });
-});
-
-describe('VOC test APs', () => {
-  it('area and 11-point AP of a hand-worked ranking', () => {
-    // ranked labels 1 0 1 0 0 1 (3 positives): P = 1, 1/2, 2/3, 2/4, 2/5, 3/6; R = 1/3,1/3,2/3,2/3,2/3,1.
-    const { recall, precision } = rankedPrecisionRecall([1, -1, 1, -1, -1, 1], [6, 5, 4, 3, 2, 1]);
-    // envelope: 1 (R to 1/3), 2/3 (to 2/3), 1/2 (to 1) → area = 1/3 + 2/9 + 1/6
-    expect(vocAreaAp(recall, precision)).toBeCloseTo(1 / 3 + 2 / 9 + 1 / 6, 15);
-    // t = 0..0.3 → 1 (4 points; 0.30000000000000004 > 1/3? no: 1/3 ≥ 0.3 so t=0.3 → 1),
-    // t = 0.4..0.6 → 2/3 (3 points), t = 0.7..1 → 1/2 (4 points)
-    expect(voc07ElevenPointAp(recall, precision)).toBeCloseTo((4 * 1 + 3 * (2 / 3) + 4 * 0.5) / 11, 15);
-  });
-
-  it('ties keep the input order (stable ranking, as MATLAB sort in VOCdevkit)', () => {
-    const { precision } = rankedPrecisionRecall([-1, 1], [1, 1]);
-    expect(Array.from(precision)).toEqual([0, 0.5]);
   });
 });

@@ -1,6 +1,6 @@
 export { COST_LISTS, parseCosts } from './cost-lists.ts';
 export { stratifiedFoldAssignment, foldSplit } from './stratified-folds.ts';
-export { averagePrecisionScore, rankByScore, rankedPrecisionRecall, vocAreaAp, voc07ElevenPointAp } from './average-precision.ts';
+export { averagePrecisionScore, rankByScore } from './average-precision.ts';
 export { solveDual, primalObjective, dualObjective, type DualModel, type DualOptions, type DualResult } from './dual-cd.ts';
 export { LinearDualModel, decisionValues, primalWeights } from './linear-model.ts';
 export { GramDualModel } from './gram-model.ts';

@@ -38,12 +38,12 @@ describe('runVocSvm on a tiny synthetic 3-class problem', () => {
       expect(g.testAp).toBeGreaterThan(0.8);
       expect(g.testAp07).toBeGreaterThan(0.75);
       expect(l.cost).toBe(g.cost);
-      expect(l.testAp).toBeCloseTo(g.testAp, 3);
+      expect(l.testAp).toBeCloseTo(g.testAp!, 3);
       for (let k = 0; k < 4; k++) expect(l.cvApByCost[k]).toBeCloseTo(g.cvApByCost[k], 3);
       expect(g.testPositives).toBe(test.labels[c].filter((v) => v === 1).length);
       expect(g.trainPositives).toBe(train.labels[c].filter((v) => v === 1).length);
     }
-    expect(gram.meanTestAp).toBeCloseTo(gram.classes.reduce((s, c) => s + c.testAp, 0) / 3, 12);
+    expect(gram.meanTestAp).toBeCloseTo(gram.classes.reduce((s, c) => s + c.testAp!, 0) / 3, 12);
   });
 
   it('gives the same numbers with worker threads', async () => {

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { averagePrecisionScore, rankedPrecisionRecall, voc07ElevenPointAp, vocAreaAp } from './average-precision.ts';
+import { evaluateClassScores } from '@mgta/voc-eval';
+import { averagePrecisionScore } from './average-precision.ts';
 import { computeGram, finishGram, GRAM_BLOCK_ROWS } from './gram.ts';
 import { decisionValues } from './linear-model.ts';
 import { findNonFinite, l2NormalizeRows } from './normalize.ts';
@@ -63,10 +64,10 @@ export interface SvmClassResult {
   cvAp: number;
   /** Mean CV AP of every cost, in the protocol's cost order. */
   cvApByCost: number[];
-  /** VOC2010-style area under the precision envelope, on test (label 0 dropped). */
-  testAp: number;
+  /** VOC2010-style area under the precision envelope, on test (label 0 dropped); null without a test positive. */
+  testAp: number | null;
   /** VOC2007 11-point AP on test. */
-  testAp07: number;
+  testAp07: number | null;
   trainPositives: number;
   testPositives: number;
   /** Fits that stopped at max_iter before reaching tol (CV and refit). */
@@ -213,7 +214,11 @@ export async function runVocSvm(
       }),
     );
     const refitSeconds = (performance.now() - refitStart) / 1000;
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    // Means over the classes whose AP is defined, as the VOC evaluator's mAP.
+    const mean = (values: Array<number | null>) => {
+      const defined = values.filter((v): v is number => v !== null);
+      return defined.reduce((a, b) => a + b, 0) / defined.length;
+    };
     return {
       classes: results,
       meanTestAp: mean(results.map((r) => r.testAp)),
@@ -240,21 +245,19 @@ function scoreClass(
   test: FeatureMatrix,
 ): SvmClassResult {
   const scores = decisionValues(refit.w!, testX, test.rows, test.cols);
-  // Test: images whose only objects of the class are difficult (label 0) are dropped.
-  const kept: number[] = [];
-  for (let i = 0; i < test.rows; i++) if (cls.testLabels[i] !== 0) kept.push(i);
-  const keptLabels = kept.map((i) => cls.testLabels[i]);
-  const { recall, precision } = rankedPrecisionRecall(keptLabels, kept.map((i) => scores[i]));
+  // Test: images whose only objects of the class are difficult (label 0) are dropped, as
+  // VOCevalcls.m does: the VOC evaluator's own classification AP.
+  const evaluation = evaluateClassScores(cls.testLabels, scores);
   const unconverged = [...folds.flatMap((f) => f.converged), ...refit.converged].filter((ok) => !ok).length;
   return {
     name: cls.name,
     cost,
     cvAp,
     cvApByCost,
-    testAp: vocAreaAp(recall, precision),
-    testAp07: voc07ElevenPointAp(recall, precision),
+    testAp: evaluation.ap,
+    testAp07: evaluation.ap07,
     trainPositives: labels.filter((y) => y > 0).length,
-    testPositives: keptLabels.filter((y) => y === 1).length,
+    testPositives: evaluation.npos,
     unconverged,
     testScores: Float64Array.from(scores),
   };
