@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
  * Writes a file so that readers see either the old content or the whole new content,
  * never a torn file: write a temp file beside it, fsync, rename over the target.
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, options: { fsync?: boolean } = {}): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temp, 'w');
@@ -14,7 +14,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
+    // Skipped (fsync: false) only for files inside a staging folder that is renamed into place whole.
+    if (options.fsync !== false) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     rmSync(temp, { force: true });

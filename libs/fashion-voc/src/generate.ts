@@ -207,7 +207,7 @@ async function writeDataset(
       });
       await save(join(yearDir, 'JPEGImages', `${id}.jpg`), scene.image, 'jpeg', data.scenes.jpegQuality);
     }
-    writeVocYear(yearDir, { classes: [...FASHION_MNIST_CLASSES], annotations, splits: year.splits });
+    writeVocYear(yearDir, { classes: [...FASHION_MNIST_CLASSES], annotations, splits: year.splits }, { durable: false });
     years[`VOC${year.year}`] = yearCounts(year, annotations);
   }
   await Promise.all(inFlight);
