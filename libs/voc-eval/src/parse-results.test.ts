@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@mgta/core';
 import { parseClassificationResults, parseDetectionResults } from './parse-results.ts';
+import { errorOf } from '@mgta/core/testing';
 
 const index = new Map([
   ['000001', 0],
@@ -8,15 +9,6 @@ const index = new Map([
   ['000003', 2],
 ]);
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseDetectionResults', () => {
   it('reads lines in file order, with tabs, CRLF, repeated spaces and blank lines', () => {

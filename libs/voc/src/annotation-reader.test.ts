@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@mgta/core';
 import { parseAnnotationXml, readAnnotation } from './annotation-reader.ts';
+import { errorOf } from '@mgta/core/testing';
 
 const FILE = '/data/VOC2007/Annotations/000005.xml';
 
@@ -16,15 +17,6 @@ function annotation(body: string, size = '<size><width>500</width><height>375</h
   return `<annotation>\n<folder>VOC2007</folder>\n<filename>000005.jpg</filename>\n${size}\n${body}\n</annotation>\n`;
 }
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseAnnotationXml', () => {
   it('reads a single object, with the devkit defaults for absent difficult/truncated/pose', () => {

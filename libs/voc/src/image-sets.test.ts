@@ -7,6 +7,7 @@ import { formatClassLabels, formatImageSet, readClassLabels, readImageSet } from
 import { resolveClasses } from './classes.ts';
 import { resolveYearDir } from './layout.ts';
 import { VOC_CLASSES } from './types.ts';
+import { errorOf } from '@mgta/core/testing';
 
 function yearDirWith(files: Record<string, string>): string {
   const yearDir = join(mkdtempSync(join(tmpdir(), 'voc-sets-')), 'VOC2007');
@@ -15,15 +16,6 @@ function yearDirWith(files: Record<string, string>): string {
   return yearDir;
 }
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('label file formats', () => {
   it('writes labels right-aligned in width 2, as the devkit does', () => {
