@@ -12,10 +12,10 @@ export function presetModelsDir(preset: string): string {
   return resolve('models', preset);
 }
 
-/** The Nx target that builds a preset model, named in errors so a missing model is never skipped silently. */
-export function nxTargetFor(id: string, preset: string): string {
-  const target = /^mgta-k\d+$/.test(id) ? `mgta --k=${id.slice('mgta-k'.length)}` : id;
-  return `npx nx run pretrain-app:${target} --preset=${preset}`;
+/** The command that builds a preset model, named in errors so a missing model is never skipped silently. */
+export function buildCommandFor(id: string, preset: string): string {
+  const mgta = /^mgta-k(\d+)$/.exec(id);
+  return mgta ? `npx mgta pretrain mgta --k ${mgta[1]} --preset ${preset}` : `npx mgta pretrain ${id} --preset ${preset}`;
 }
 
 /**
@@ -26,7 +26,7 @@ export function resolveBenchModels(preset: string, presetModelIds: string[], use
   const models = presetModelIds.map((id) => {
     const path = join(dir, id);
     if (!existsSync(join(path, 'manifest.json'))) {
-      throw new InputError(path, `model "${id}" of preset "${preset}" has not been trained; build it with \`${nxTargetFor(id, preset)}\``);
+      throw new InputError(path, `model "${id}" of preset "${preset}" has not been trained; build it with \`${buildCommandFor(id, preset)}\` (or \`npx nx run bench:voc07-cls --preset=${preset}\`, which builds every model)`);
     }
     return { id, path };
   });

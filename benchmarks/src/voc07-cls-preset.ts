@@ -1,10 +1,11 @@
 import { InputError } from '@mgta/core';
 import { FEATURE_LAYERS, type FeatureLayer } from '@mgta/features';
+import { pretrainPreset } from '@mgta/pretrain';
 import { presetFile, type Preset } from '@mgta/presets';
 
 /** The `voc07Cls` section of a preset: which models and how the benchmark runs. */
 export interface Voc07ClsPreset {
-  /** Model ids under `models/<preset>/`: random, iae, mgta-k<K>, supervised. */
+  /** Model ids under `models/<preset>/`: by default random, iae, mgta-k<K> for the pretrain section's two K, supervised. */
   models: string[];
   layer: FeatureLayer;
   year: string;
@@ -21,7 +22,7 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
   const raw = preset.voc07Cls as Record<string, unknown> | undefined;
   if (raw === undefined || raw === null || typeof raw !== 'object') throw new InputError(file, 'has no voc07Cls section', { field: 'voc07Cls' });
   const field = (name: string) => `voc07Cls.${name}`;
-  const models = raw.models;
+  const models = raw.models ?? presetModelIds(preset, file);
   if (!Array.isArray(models) || models.length === 0 || models.some((m) => typeof m !== 'string' || !/^[A-Za-z0-9._-]+$/.test(m))) {
     throw new InputError(file, 'must be a non-empty list of model ids', { field: field('models') });
   }
@@ -50,4 +51,10 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
       seed: Number.isInteger(bootstrap.seed) ? (bootstrap.seed as number) : 0,
     },
   };
+}
+
+/** The models the pretraining project trains for a preset, in the paper's row order. */
+export function presetModelIds(preset: Preset, file = presetFile(preset.name)): string[] {
+  const [k1, k2] = pretrainPreset(preset, file).mgta.k;
+  return ['random', 'iae', `mgta-k${k1}`, `mgta-k${k2}`, 'supervised'];
 }

@@ -79,7 +79,7 @@ describe('runVoc07Cls', () => {
   it('refuses a preset model that has not been trained, naming the Nx target', async () => {
     await expect(runVoc07Cls({
       preset: writePreset(work, ['random', 'iae']), devkit, modelsDir: join(work, 'models'), resultsDir: join(work, 'results'), log: () => undefined,
-    })).rejects.toThrow(/model "iae" of preset "tiny" has not been trained; build it with `npx nx run pretrain-app:iae --preset=tiny`/);
+    })).rejects.toThrow(/model "iae" of preset "tiny" has not been trained; build it with `npx mgta pretrain iae --preset tiny`/);
     await expect(runVoc07Cls({ preset: writePreset(work, ['random']), devkit: join(work, 'nope'), modelsDir: join(work, 'models'), log: () => undefined }))
       .rejects.toBeInstanceOf(InputError);
   });

@@ -5,4 +5,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv);
+const code = await main(process.argv);
+// Exit explicitly once stdout is flushed: tfjs-wasm's thread pool (and ORT's) would keep
+// Node alive after the command has finished.
+process.stdout.write('', () => process.exit(code));

@@ -7,6 +7,7 @@ import { registerBenchCommands } from '@mgta/bench';
 import { registerResultsCommands } from '@mgta/results-app';
 import { registerExtractCommands } from '@mgta/extract-app';
 import { registerPretrainCommands } from '@mgta/pretrain-app';
+import { registerDetectorCommands } from '@mgta/detector-app';
 
 /** Each app contributes its subcommands; the order is the order of `mgta --help`. */
 export const commandGroups: Array<(program: Command) => void> = [
@@ -18,4 +19,5 @@ export const commandGroups: Array<(program: Command) => void> = [
   registerResultsCommands,
   registerExtractCommands,
   registerPretrainCommands,
+  registerDetectorCommands,
 ];

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { runInitModel, type InitModelOptions } from './init-model.ts';
+import { runPretrainAll, runPretrainCommand, type PretrainCommandOptions } from './pretrain-command.ts';
 
 export { runInitModel, type InitModelOptions } from './init-model.ts';
+export { runPretrainCommand, modelId, PRETRAIN_MODELS, type PretrainCommandOptions } from './pretrain-command.ts';
 
 export function registerPretrainCommands(program: Command): void {
   program
@@ -15,5 +17,23 @@ export function registerPretrainCommands(program: Command): void {
     .option('--head-classes <n>', 'add an fc head with this many classes (torchvision nn.Linear init)')
     .action(async (options: InitModelOptions) => {
       await runInitModel(options);
+    });
+  program
+    .command('pretrain')
+    .description('Pretrain a model of a preset into models/<preset>/<id>/ (iae, mgta-k<K>, supervised, random); resumes an interrupted run')
+    .argument('<model>', 'iae | mgta | supervised | random | all (every model of the preset, each in its own process)')
+    .requiredOption('--preset <name>', 'preset name (ci, embedded, paper) or path; its pretrain section sizes the run')
+    .option('--k <K>', "mgta: number of k-means clusters, k1 / k2 for the preset's first / second K, or 'ch' to choose it by Calinski-Harabasz (default: k1)")
+    .option('--images <dir>', 'folder of pretraining images (labels.txt or class subfolders); default data/fashion-voc/<preset>/pretrain')
+    .option('--out <dir>', 'model folder (default models/<preset>/<id>)')
+    .option('--models <dir>', 'models root when --out is not given', 'models')
+    .option('--iae <dir>', 'mgta: the IAE checkpoint to start from (default: iae beside --out)')
+    .option('--seed <n>', "seed (default: the preset's pretrain.seed)")
+    .option('--threads <n>', 'wasm backend threads (default MGTA_THREADS or all cores)')
+    .option('--force', 'retrain even if the model is already finished')
+    .option('--stop-after-steps <n>', 'stop (as if killed) after this many steps, having saved the state; for testing resume')
+    .action(async (model: string, options: PretrainCommandOptions) => {
+      if (model === 'all') runPretrainAll(options);
+      else await runPretrainCommand(model, options);
     });
 }

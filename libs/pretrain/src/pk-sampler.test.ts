@@ -7,9 +7,9 @@ describe('pkBatches', () => {
   const sizes: Array<[number, number]> = [[10, 5], [11, 5], [12, 5], [13, 5], [20, 2], [30, 1], [40, 6]];
   for (const [id, size] of sizes) for (let i = 0; i < size; i++) labels.push(id);
 
-  it('makes floor(C/P) batches of P clusters × K images, each cluster at most once per epoch', () => {
-    const batches = pkBatches(labels, { p: 3, k: 4, seed: 1 });
-    expect(batches.length).toBe(2); // 7 clusters, P = 3: one group of 1 dropped
+  it('makes passes of floor(C/P) batches of P clusters × K images, each cluster at most once per pass', () => {
+    const batches = pkBatches(labels, { p: 3, k: 4, seed: 1, minImages: 1 });
+    expect(batches.length).toBe(2); // one pass: 7 clusters, P = 3: one group of 1 dropped
     const seen = new Set<number>();
     for (const batch of batches) {
       expect(batch.length).toBe(12);
@@ -26,9 +26,17 @@ describe('pkBatches', () => {
     }
   });
 
+  it('repeats passes until an epoch has shown at least n images', () => {
+    // n = 29 images; a pass of P = 3, K = 4 shows 2 × 12 = 24, so an epoch takes two passes.
+    const batches = pkBatches(labels, { p: 3, k: 4, seed: 1 });
+    expect(batches.length).toBe(4);
+    expect(batches.slice(0, 2)).toEqual(pkBatches(labels, { p: 3, k: 4, seed: 1, minImages: 1 }));
+    expect(pkBatches(labels, { p: 3, k: 4, seed: 1, minImages: 49 }).length).toBe(6);
+  });
+
   it('samples small clusters with replacement', () => {
     // P = 7 takes every cluster; clusters 20 (2 members) and 30 (1 member) need repeats.
-    const [batch] = pkBatches(labels, { p: 7, k: 4, seed: 3 });
+    const [batch] = pkBatches(labels, { p: 7, k: 4, seed: 3, minImages: 1 });
     const of = (id: number) => batch.filter((i) => labels[i] === id);
     expect(of(30)).toEqual([labels.indexOf(30), labels.indexOf(30), labels.indexOf(30), labels.indexOf(30)]);
     expect(of(20).length).toBe(4);

@@ -2,11 +2,11 @@
  * PK batches for the hard triplet loss (Hermans et al. 2017; paper §3.3.1): each batch holds
  * P pseudo-label clusters × K images of each.
  *
- * Definition of an epoch (pinned by the issue; the paper does not say): one pass over the
- * clusters in a seeded shuffled order, P clusters per batch, so every cluster appears in at
- * most one batch per epoch. The last group of fewer than P clusters is dropped (like
- * drop_last); the next epoch reshuffles, so every cluster is equally likely to be dropped.
- * Note that an epoch therefore shows floor(C/P)·P·K images, not all n.
+ * Definition of an epoch (the paper does not say): as many passes over the clusters as it
+ * takes to show at least as many images as there are (n), like the identity samplers of
+ * re-identification code, so that "E epochs" means E times the data whatever K and P are.
+ * Each pass takes the clusters in a seeded shuffled order, P clusters per batch; the last
+ * group of fewer than P clusters is dropped (like drop_last), and the next pass reshuffles.
  *
  * Within a cluster, K images are drawn without replacement when it has at least K members and
  * with replacement (uniformly, so duplicates occur) when it has fewer.
@@ -19,6 +19,8 @@ export interface PKOptions {
   /** Images per cluster (K ≥ 2, so every anchor has a positive). */
   k: number;
   seed: number;
+  /** Images an epoch shows at least (default: all of them, labels.length). */
+  minImages?: number;
 }
 
 /** One epoch of batches; each batch is P·K row indices, cluster by cluster. */
@@ -35,8 +37,19 @@ export function pkBatches(labels: ArrayLike<number>, options: PKOptions): number
   if (members.size < p) throw new RangeError(`pkBatches: ${members.size} clusters, fewer than p = ${p}`);
 
   const rng = new Random(seed);
+  const minImages = options.minImages ?? labels.length;
+  const batches: number[][] = [];
   // Sorted cluster ids before shuffling: the order does not depend on Map insertion order.
-  const clusters = rng.shuffle([...members.keys()].sort((a, b) => a - b));
+  const clusterIds = [...members.keys()].sort((a, b) => a - b);
+  do {
+    const clusters = rng.shuffle(clusterIds.slice());
+    batches.push(...pass(clusters, members, p, k, rng));
+  } while (batches.length * p * k < minImages);
+  return batches;
+}
+
+/** One pass over the clusters: floor(C/P) batches. */
+function pass(clusters: number[], members: Map<number, number[]>, p: number, k: number, rng: Random): number[][] {
   const batches: number[][] = [];
   for (let start = 0; start + p <= clusters.length; start += p) {
     const batch: number[] = [];

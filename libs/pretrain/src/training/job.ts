@@ -1,0 +1,22 @@
+/** What every trainer gets: the preset's pretrain section, the data, the seed, where to write. */
+import type { ImageLoader } from './image-loader.ts';
+import type { ImageSet } from './image-set.ts';
+import type { PretrainPreset } from './pretrain-preset.ts';
+import type { TrainingRun } from './training-run.ts';
+import type { NamedWeights } from '@mgta/resnet';
+
+export interface PretrainJob {
+  preset: PretrainPreset;
+  seed: number;
+  set: ImageSet;
+  loader: ImageLoader;
+  run: TrainingRun;
+  /** Progress bar label prefix, e.g. 'iae ci'. */
+  label: string;
+}
+
+export interface TrainerResult {
+  weights: NamedWeights;
+  /** Recorded in training.json and the checkpoint manifest. */
+  summary: Record<string, unknown>;
+}

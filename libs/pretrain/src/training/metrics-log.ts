@@ -1,0 +1,44 @@
+/**
+ * `metrics.jsonl` of a model: one JSON object per line (step, epoch, phase, loss,
+ * reconstructionLoss, tripletLoss, lambda, k, ch, nmi, purity, imagesPerSecond, elapsedSeconds;
+ * the results report reads these names). On resume the file is cut back to the number of lines
+ * the saved state had seen, so it reads exactly as an uninterrupted run's (timings aside).
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '@mgta/core';
+
+export interface MetricFields {
+  epoch?: number;
+  loss?: number;
+  reconstructionLoss?: number;
+  tripletLoss?: number;
+  lambda?: number;
+  k?: number;
+  ch?: number;
+  nmi?: number;
+  purity?: number;
+  imagesPerSecond?: number;
+  elapsedSeconds?: number;
+}
+
+export interface MetricLine extends MetricFields {
+  step: number;
+  phase: string;
+}
+
+export class MetricsLog {
+  lines = 0;
+  constructor(readonly file: string) {}
+
+  /** Keeps the first `lines` lines (0: starts a new file). */
+  truncate(lines: number): void {
+    const kept = existsSync(this.file) ? readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, lines) : [];
+    writeFileAtomic(this.file, kept.map((l) => `${l}\n`).join(''));
+    this.lines = kept.length;
+  }
+
+  append(line: MetricLine): void {
+    appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    this.lines++;
+  }
+}

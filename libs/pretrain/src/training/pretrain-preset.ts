@@ -1,0 +1,122 @@
+/**
+ * The `pretrain` section of a preset (benchmarks/presets/<name>.json): the sizes of the four
+ * pretrained models' runs (IAE, MGTA with the preset's two K values, supervised) and the seed.
+ * The paper's values (§4.2) are in the `paper` preset; `ci` and `embedded` are sized to fit a
+ * CPU budget, which their `comment` field explains.
+ */
+import { InputError } from '@mgta/core';
+import type { Preset } from '@mgta/presets';
+
+export type ClusterFeature = 'res5' | 'res4';
+
+export interface PretrainPreset {
+  comment: string;
+  /** Seed of everything random in pretraining (subset, split, order, flips, init, k-means). */
+  seed: number;
+  /** Images used for pretraining: a seeded subset of this many, or all when null. */
+  images: number | null;
+  /** Square input side: every image is resized to inputSize × inputSize. */
+  inputSize: number;
+  /** Batch size of IAE and supervised training (MGTA batches are P·K). */
+  batchSize: number;
+  /** Adam learning rate (the issue pins 1e-3 for every model). */
+  learningRate: number;
+  /** Encoder depth the decoder reads: the paper uses res5; res4 is cheaper on a CPU. */
+  decoderFrom: 'res5' | 'res4';
+  /** Write a resumable state every this many steps (and at every epoch end). */
+  checkpointEverySteps: number;
+  /** Batch size of the feature extraction before clustering (forward only). */
+  featureBatchSize: number;
+  iae: { epochs: number };
+  supervised: { epochs: number };
+  mgta: {
+    /** Mutual-guidance iterations (paper: 10). */
+    T: number;
+    /** Epochs per training step (paper: 10). */
+    E: number;
+    /** Clusters per batch and images per cluster of the PK batches. */
+    P: number;
+    K: number;
+    /** The two fixed K values of the mgta-k1 / mgta-k2 models (paper: 100 and 300). */
+    k: [number, number];
+    /** Candidate K values when K is chosen by Calinski–Harabasz (`--k ch`). */
+    kCandidates: number[];
+    /** The feature that is clustered: global-average-pooled res5 (default) or res4. */
+    clusterFeature: ClusterFeature;
+    kmeansRestarts: number;
+    kmeansMaxIterations: number;
+  };
+}
+
+type Json = Record<string, unknown>;
+
+export function pretrainPreset(preset: Preset, file: string): PretrainPreset {
+  return parsePretrainPreset(preset.pretrain, file);
+}
+
+export function parsePretrainPreset(value: unknown, file: string): PretrainPreset {
+  const obj = (v: unknown, field: string): Json => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(file, `must be an object, got ${JSON.stringify(v) ?? 'nothing'}`, { field });
+    return v as Json;
+  };
+  const int = (parent: Json, key: string, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const v = parent[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      throw new InputError(file, `must be an integer in [${min}, ${max}], got ${JSON.stringify(v) ?? 'nothing'}`, { field: `${field}.${key}` });
+    }
+    return v;
+  };
+  const oneOf = <T extends string>(parent: Json, key: string, field: string, options: readonly T[]): T => {
+    const v = parent[key];
+    if (typeof v !== 'string' || !options.includes(v as T)) {
+      throw new InputError(file, `must be one of ${options.join(', ')}, got ${JSON.stringify(v) ?? 'nothing'}`, { field: `${field}.${key}` });
+    }
+    return v as T;
+  };
+  const intList = (parent: Json, key: string, field: string, min: number): number[] => {
+    const v = parent[key];
+    if (!Array.isArray(v) || v.length === 0 || !v.every((x) => Number.isInteger(x) && x >= min)) {
+      throw new InputError(file, `must be a non-empty list of integers ≥ ${min}, got ${JSON.stringify(v) ?? 'nothing'}`, { field: `${field}.${key}` });
+    }
+    return v as number[];
+  };
+  if (value === undefined) throw new InputError(file, 'the preset has no pretrain section', { field: 'pretrain' });
+  const p = obj(value, 'pretrain');
+  if (typeof p.comment !== 'string') throw new InputError(file, 'must be a string explaining the budget', { field: 'pretrain.comment' });
+  const lr = p.learningRate;
+  if (typeof lr !== 'number' || !(lr > 0)) throw new InputError(file, `must be a positive number, got ${JSON.stringify(lr)}`, { field: 'pretrain.learningRate' });
+  const images = p.images === null ? null : int(p, 'images', 'pretrain', 4);
+  const decoderFrom = oneOf(p, 'decoderFrom', 'pretrain', ['res5', 'res4'] as const);
+  const inputSize = int(p, 'inputSize', 'pretrain', 16, 1024);
+  const stride = decoderFrom === 'res5' ? 32 : 16;
+  if (inputSize % stride !== 0) {
+    throw new InputError(file, `must be divisible by ${stride} (the stride of ${decoderFrom}) so the decoder comes back at the input size`, { field: 'pretrain.inputSize' });
+  }
+  const m = obj(p.mgta, 'pretrain.mgta');
+  const k = intList(m, 'k', 'pretrain.mgta', 2);
+  if (k.length !== 2) throw new InputError(file, 'must list exactly two K values (the paper\'s 100 and 300)', { field: 'pretrain.mgta.k' });
+  return {
+    comment: p.comment,
+    seed: int(p, 'seed', 'pretrain', 0, 2 ** 32 - 1),
+    images,
+    inputSize,
+    batchSize: int(p, 'batchSize', 'pretrain', 2),
+    learningRate: lr,
+    decoderFrom,
+    checkpointEverySteps: int(p, 'checkpointEverySteps', 'pretrain', 1),
+    featureBatchSize: int(p, 'featureBatchSize', 'pretrain', 1),
+    iae: { epochs: int(obj(p.iae, 'pretrain.iae'), 'epochs', 'pretrain.iae', 1) },
+    supervised: { epochs: int(obj(p.supervised, 'pretrain.supervised'), 'epochs', 'pretrain.supervised', 1) },
+    mgta: {
+      T: int(m, 'T', 'pretrain.mgta', 1),
+      E: int(m, 'E', 'pretrain.mgta', 1),
+      P: int(m, 'P', 'pretrain.mgta', 2),
+      K: int(m, 'K', 'pretrain.mgta', 2),
+      k: [k[0], k[1]],
+      kCandidates: intList(m, 'kCandidates', 'pretrain.mgta', 2),
+      clusterFeature: oneOf(m, 'clusterFeature', 'pretrain.mgta', ['res5', 'res4'] as const),
+      kmeansRestarts: int(m, 'kmeansRestarts', 'pretrain.mgta', 1),
+      kmeansMaxIterations: int(m, 'kmeansMaxIterations', 'pretrain.mgta', 1),
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * One pretraining run end to end: model dir, skip-if-finished, backend, data, resume, training,
+ * final checkpoint, training.json.
+ *
+ * `<model dir>` (models/<preset>/<id>/) ends up holding the libs/resnet checkpoint
+ * (manifest.json + weights.bin, readable by loadCheckpoint), metrics.jsonl and training.json.
+ * The checkpoint is written last: weights.bin, then manifest.json (each atomically), and only
+ * then is state/ removed; a dir with a valid manifest and a finished training.json is skipped
+ * on rerun unless `force`.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, machineInfo, writeJsonAtomic } from '@mgta/core';
+import { backendInfo, initBackend } from '@mgta/nn';
+import { MANIFEST_FILE, WEIGHTS_FILE, loadCheckpoint, readCheckpointManifest, saveCheckpoint } from '@mgta/resnet';
+import { ImageLoader } from './image-loader.ts';
+import { listImageSet, subsetImageSet, type ImageSet } from './image-set.ts';
+import type { PretrainJob, TrainerResult } from './job.ts';
+import type { PretrainPreset } from './pretrain-preset.ts';
+import { trainIae } from './train-iae.ts';
+import { trainMgta } from './train-mgta.ts';
+import { trainSupervised } from './train-supervised.ts';
+import { StoppedEarly, TrainingRun, type Position } from './training-run.ts';
+
+export type PretrainModel = 'iae' | 'mgta' | 'supervised';
+
+export interface PretrainRequest {
+  model: PretrainModel;
+  presetName: string;
+  preset: PretrainPreset;
+  /** Folder of pretraining images. */
+  images: string;
+  /** The model dir, e.g. models/<preset>/iae. */
+  out: string;
+  seed: number;
+  /** MGTA: fixed K or 'ch'. */
+  k?: number | 'ch';
+  /** MGTA: the IAE checkpoint dir both nets start from. */
+  iaeDir?: string;
+  force?: boolean;
+  threads?: number;
+  stopAfterSteps?: number;
+  onSave?: (position: Position) => void;
+}
+
+export type PretrainOutcome = { status: 'finished' | 'skipped'; dir: string; weightsSha256: string } | { status: 'stopped'; dir: string; step: number };
+
+const TRAINING_FILE = 'training.json';
+
+export function isFinished(dir: string): boolean {
+  if (!existsSync(join(dir, MANIFEST_FILE)) || !existsSync(join(dir, TRAINING_FILE))) return false;
+  try {
+    readCheckpointManifest(dir);
+    return JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')).status === 'finished';
+  } catch {
+    return false;
+  }
+}
+
+export async function runPretrain(request: PretrainRequest): Promise<PretrainOutcome> {
+  const dir = request.out;
+  if (isFinished(dir) && !request.force) {
+    return { status: 'skipped', dir, weightsSha256: readCheckpointManifest(dir).weightsSha256 };
+  }
+  if (request.force) rmSync(dir, { recursive: true, force: true });
+
+  const iae = request.model === 'mgta' ? await loadIae(request) : undefined;
+  const set: ImageSet = subsetImageSet(listImageSet(request.images), request.preset.images, request.seed);
+  const loader = new ImageLoader(set, request.preset.inputSize);
+  const backend = await initBackend({ threads: request.threads });
+  mkdirSync(dir, { recursive: true });
+
+  const run = new TrainingRun({
+    modelDir: dir, model: request.model, checkpointEverySteps: request.preset.checkpointEverySteps,
+    learningRate: request.preset.learningRate, stopAfterSteps: request.stopAfterSteps, onSave: request.onSave,
+  });
+  const record = {
+    status: 'running',
+    model: request.model,
+    preset: request.presetName,
+    pretrain: request.preset,
+    seed: request.seed,
+    k: request.k,
+    backend,
+    threads: backend.threads,
+    data: { root: set.root, images: set.files.length, fingerprint: set.fingerprint, classes: set.classNames?.length ?? null, decodedCacheInMemory: loader.cached },
+    iae: iae ? { dir: request.iaeDir, weightsSha256: iae.manifest.weightsSha256 } : undefined,
+    machine: machineInfo(),
+    resumedFrom: run.resumed ? { ...run.position } : null,
+  };
+  writeJsonAtomic(join(dir, TRAINING_FILE), record);
+
+  const job: PretrainJob = { preset: request.preset, seed: request.seed, set, loader, run, label: `${request.model} ${request.presetName}` };
+  let result: TrainerResult;
+  try {
+    if (request.model === 'iae') result = await trainIae(job);
+    else if (request.model === 'supervised') result = await trainSupervised(job);
+    else result = await trainMgta(job, { iae: iae!.weights, k: request.k ?? request.preset.mgta.k[0] });
+  } catch (error) {
+    run.dispose();
+    if (error instanceof StoppedEarly) return { status: 'stopped', dir, step: error.step };
+    throw error;
+  }
+  const elapsedSeconds = run.elapsedSeconds;
+  const steps = run.position.globalStep;
+  run.dispose();
+
+  const training = { ...record, status: 'finished', summary: result.summary, timings: { elapsedSeconds, steps, backend: backendInfo() } };
+  // Built beside the model dir with saveCheckpoint, then its two files moved in: weights first,
+  // manifest last, so manifest.json marks a complete checkpoint.
+  const staging = join(dir, '.final-checkpoint');
+  rmSync(staging, { recursive: true, force: true });
+  const manifest = await saveCheckpoint(staging, result.weights, { createdBy: `mgta pretrain ${request.model}`, seed: request.seed, training: { model: request.model, preset: request.presetName, summary: result.summary } });
+  renameSync(join(staging, WEIGHTS_FILE), join(dir, WEIGHTS_FILE));
+  renameSync(join(staging, MANIFEST_FILE), join(dir, MANIFEST_FILE));
+  rmSync(staging, { recursive: true, force: true });
+  writeJsonAtomic(join(dir, TRAINING_FILE), training);
+  rmSync(join(dir, 'state'), { recursive: true, force: true });
+  return { status: 'finished', dir, weightsSha256: manifest.weightsSha256 };
+}
+
+async function loadIae(request: PretrainRequest) {
+  const iaeDir = request.iaeDir;
+  if (!iaeDir || !isFinished(iaeDir)) {
+    throw new InputError(iaeDir ?? 'iae', `MGTA starts from the IAE: no finished IAE checkpoint here (run \`mgta pretrain iae --preset ${request.presetName}\` first)`);
+  }
+  const checkpoint = await loadCheckpoint(iaeDir);
+  if (!checkpoint.manifest.architecture.decoder) throw new InputError(iaeDir, 'is not an auto-encoder checkpoint (no decoder)');
+  return checkpoint;
+}
