@@ -29,12 +29,9 @@ export interface RegressOptions {
 export type BenchRunner = (preset: string) => Promise<{ cls: Voc07ClsRecord; det: VocDetRecord }>;
 
 /**
- * TODO(lead): run the benches here once @mgta/bench exports `runVoc07Cls(preset)` and
- * `runVocDet(preset)` (they were being written alongside this command): pass
- * `async (preset) => ({ cls: await runVoc07Cls(preset), det: await runVocDet(preset) })`
- * as the runner in `registerRegressCommand`. Until then `mgta regress` compares the
- * records already written by the benches (`results/voc07-cls/<preset>.json`,
- * `results/voc-det/<preset>.json`), so run the benches first.
+ * The default runner: the records the benches wrote. `nx run bench:regress --preset=ci` runs
+ * both benches first (Nx dependencies of the target), so the comparison is always of a fresh
+ * run; called alone, `mgta regress` compares whatever the last bench runs wrote.
  */
 export function readWrittenResults(resultsDir: string): BenchRunner {
   return async (preset) => {

@@ -1,0 +1,148 @@
+/**
+ * `mgta det train|export|infer|eval`: thin commands over @mgta/detection (the voc-det bench in
+ * benchmarks/src/voc-det.ts runs the whole protocol for every model).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError, writeJsonAtomic } from '@mgta/core';
+import {
+  bodyFeatures, disposeHeadWeights, evaluateDet, exportDetectorOnnx, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
+  readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
+} from '@mgta/detection';
+import type { Normalization } from '@mgta/imaging';
+import { initBackend } from '@mgta/nn';
+import { DEVICES, createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
+import { loadPreset } from '@mgta/presets';
+import { loadCheckpoint } from '@mgta/resnet';
+import { COCO_STYLE_IOU_THRESHOLDS, evaluateDetectionsAtThresholds } from '@mgta/voc-eval';
+
+const positiveInt = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(flag, `must be a positive integer, got "${value}"`);
+  return n;
+};
+const device = (value: string): Device => {
+  if (!DEVICES.includes(value as Device)) throw new InputError('--device', `must be one of ${DEVICES.join(', ')}, got "${value}"`);
+  return value as Device;
+};
+
+export interface DetTrainOptions { preset: string; model: string; devkit: string; column: string; out: string; cache: boolean; stopAfter?: string; threads?: string }
+
+/** Trains the heads on VOC07 trainval ("07") or VOC07+12 trainval ("07+12"); resumable (state under <out>/work). */
+export async function runDetTrain(options: DetTrainOptions): Promise<void> {
+  if (options.column !== '07' && options.column !== '07+12') throw new InputError('--column', 'must be 07 or 07+12');
+  const threads = positiveInt('--threads', options.threads);
+  await initBackend({ prefer: 'wasm', threads });
+  const preset = loadPreset(options.preset);
+  const checkpoint = await loadCheckpoint(options.model);
+  const train07 = loadDetSplit(options.devkit, '2007', 'trainval');
+  const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
+  const normalization = checkpoint.manifest.pixelNormalization as Normalization;
+  const { session } = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads });
+  const common = { body: { session, normalization }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
+  const splits = options.column === '07' ? [train07] : [train07, loadDetSplit(options.devkit, '2012', 'trainval', train07.classes)];
+  const entries: TrainEntry[] = [];
+  for (const split of splits) {
+    const images = [...split.images, ...(protocol.flip ? split.images.map((image) => ({ ...image, flipped: true })) : [])];
+    const { set } = await bodyFeatures(images, { ...common, sizes: [...split.sizes, ...split.sizes], label: `body ${split.year}` });
+    entries.push(...trainEntries(set, split));
+  }
+  await session.release();
+  const schedule = protocol.schedules[options.column];
+  const key = runKey({ protocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
+  const outcome = await trainDetector({ protocol, schedule, entries, pretrained: checkpoint.weights, workDir: join(options.out, 'work'), stopAfter: positiveInt('--stop-after', options.stopAfter) }, key);
+  if (outcome.status === 'diverged') {
+    process.stdout.write(`diverged at iteration ${outcome.iteration} (a NaN/inf loss; reported as '-')\n`);
+  } else if (outcome.status === 'stopped') {
+    process.stdout.write(`stopped after iteration ${outcome.iteration}; rerun to resume\n`);
+  } else {
+    saveDetectorHeads(join(options.out, 'heads'), outcome.weights, { protocol, column: options.column, modelDir: options.model, modelSha256: checkpoint.manifest.weightsSha256, normalization });
+    process.stdout.write(`trained ${outcome.iteration} iterations in ${outcome.seconds.toFixed(1)} s; heads in ${join(options.out, 'heads')}, loss curve ${join(options.out, 'work', 'loss.jsonl')}\n`);
+  }
+  disposeHeadWeights(outcome.weights);
+}
+
+async function loadTrained(model: string, heads: string): Promise<{ protocol: DetectorProtocol; normalization: Normalization; checkpoint: Awaited<ReturnType<typeof loadCheckpoint>>; loaded: ReturnType<typeof loadDetectorHeads> }> {
+  const checkpoint = await loadCheckpoint(model);
+  const loaded = loadDetectorHeads(heads);
+  if (loaded.meta.modelSha256 !== checkpoint.manifest.weightsSha256) throw new InputError(heads, `was trained on another model (weights sha256 ${String(loaded.meta.modelSha256)})`);
+  return { protocol: loaded.meta.protocol as DetectorProtocol, normalization: checkpoint.manifest.pixelNormalization as Normalization, checkpoint, loaded };
+}
+
+/** Writes the whole detector as one ONNX model. */
+export async function runDetExport(options: { model: string; heads: string; out: string }): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: false });
+  const { protocol, checkpoint, loaded } = await loadTrained(options.model, options.heads);
+  const bytes = exportDetectorOnnx({ body: checkpoint.weights, heads: { trainable: readVariables(loaded.weights.trainable), frozen: readVariables(loaded.weights.frozen) }, protocol });
+  writeFileSync(options.out, bytes);
+  disposeHeadWeights(loaded.weights);
+  process.stdout.write(`wrote ${options.out} (${(bytes.length / 2 ** 20).toFixed(1)} MiB)\n`);
+}
+
+/** Runs the detector with ORT over a split and writes comp4_det_<split>_<cls>.txt. */
+export async function runDetInfer(options: { model: string; heads: string; devkit: string; year: string; split: string; out: string; device: string; threads?: string }): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: false });
+  const { protocol, normalization, checkpoint, loaded } = await loadTrained(options.model, options.heads);
+  const split = loadDetSplit(options.devkit, options.year, options.split);
+  const result = await inferSplitOnnx({ body: checkpoint.weights, heads: loaded.weights, protocol, normalization, split, device: device(options.device), threads: positiveInt('--threads', options.threads), resultsDir: options.out });
+  disposeHeadWeights(loaded.weights);
+  const evaluated = evaluateDet(split, result.rows);
+  process.stdout.write(`${split.ids.length} images, ${result.msPerImage.toFixed(1)} ms/image (${result.executionProvider}, ${result.threads} threads); VOC07 mAP ${pct(evaluated.evaluation.map07)}; results in ${options.out}\n`);
+}
+
+/** VOC07 11-point mAP at IoU 0.5 + area AP at 0.5, 0.75 and 0.5:0.95 of comp4 files. */
+export function runDetEval(options: { devkit: string; year: string; split: string; results: string; json?: string }): void {
+  const results = evaluateDetectionsAtThresholds({ devkit: options.devkit, year: options.year, split: options.split, resultsDir: options.results }, COCO_STYLE_IOU_THRESHOLDS);
+  const maps = results.map((r) => r.map);
+  const summary = {
+    map07: results[0].map07, ap50: maps[0], ap75: maps[5],
+    apMean50to95: maps.every((m) => m !== null) ? (maps as number[]).reduce((a, b) => a + b, 0) / maps.length : null,
+    evaluation: results[0],
+  };
+  process.stdout.write(`VOC07 11-point mAP ${pct(summary.map07)} | AP50 ${pct(summary.ap50)} | AP75 ${pct(summary.ap75)} | AP ${pct(summary.apMean50to95)}\n`);
+  if (options.json) writeJsonAtomic(options.json, summary);
+}
+
+const pct = (v: number | null): string => (v === null ? 'n/a' : (100 * v).toFixed(1));
+
+export function registerDetectorCommands(program: Command): void {
+  const det = program.command('det').description('Faster R-CNN R-50-C4 with a frozen body: train heads (tfjs), export to ONNX, infer (ORT), evaluate');
+  det.command('train')
+    .description('train the RPN + res5 RoI heads on cached body features (resumable)')
+    .requiredOption('--preset <name>', 'preset whose detection section is the protocol')
+    .requiredOption('--model <dir>', 'pretrained checkpoint folder (models/<preset>/<id>)')
+    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
+    .option('--column <set>', '07 (VOC07 trainval) or 07+12', '07')
+    .requiredOption('--out <dir>', 'run folder: heads/, work/state, work/loss.jsonl')
+    .option('--no-cache', 'keep body features in memory only')
+    .option('--stop-after <n>', 'stop (resumably) after n iterations')
+    .option('--threads <n>', 'CPU threads')
+    .action((options: DetTrainOptions) => runDetTrain(options));
+  det.command('export')
+    .description('export body + heads + proposals + NMS as one ONNX model (inputs image, im_info)')
+    .requiredOption('--model <dir>', 'pretrained checkpoint folder')
+    .requiredOption('--heads <dir>', 'trained heads (det train --out <dir>/heads)')
+    .requiredOption('--out <file>', 'ONNX file')
+    .action((options: { model: string; heads: string; out: string }) => runDetExport(options));
+  det.command('infer')
+    .description('run the exported detector with ONNX Runtime and write comp4_det_<split>_<cls>.txt')
+    .requiredOption('--model <dir>', 'pretrained checkpoint folder')
+    .requiredOption('--heads <dir>', 'trained heads')
+    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
+    .option('--year <year>', 'VOC year', '2007')
+    .option('--split <split>', 'image set', 'test')
+    .requiredOption('--out <dir>', 'folder for the result files')
+    .option('--device <device>', `auto, webgpu, cuda or cpu`, 'auto')
+    .option('--threads <n>', 'ORT intra-op threads')
+    .action((options: { model: string; heads: string; devkit: string; year: string; split: string; out: string; device: string; threads?: string }) => runDetInfer(options));
+  det.command('eval')
+    .description('VOC07 11-point mAP (IoU 0.5) and area AP at 0.5, 0.75, 0.5:0.95 of comp4 files')
+    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
+    .option('--year <year>', 'VOC year', '2007')
+    .option('--split <split>', 'image set', 'test')
+    .requiredOption('--results <dir>', 'folder with comp4_det_<split>_<cls>.txt')
+    .option('--json <file>', 'also write the numbers as JSON')
+    .action((options: { devkit: string; year: string; split: string; results: string; json?: string }) => runDetEval(options));
+}

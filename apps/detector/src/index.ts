@@ -1,0 +1,1 @@
+export { registerDetectorCommands, runDetTrain, runDetExport, runDetInfer, runDetEval } from './detector-commands.ts';

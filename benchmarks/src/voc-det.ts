@@ -1,0 +1,187 @@
+/**
+ * The voc-det bench (Table 3): for every model of a preset, Faster R-CNN R-50-C4 with the body
+ * frozen (conv1..res4, FREEZE_AT 4), heads trained in tfjs on VOC07 trainval ("07") and on
+ * VOC07+12 trainval ("07+12"), the whole detector exported to ONNX and run with onnxruntime-node
+ * on VOC2007 test, evaluated with the VOC evaluator. Writes results/voc-det/<preset>.json
+ * (<preset>-<data name>.json with --devkit) as a VocDetRecord.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ContentCache, InputError, hashJson, machineInfo, writeJsonAtomic } from '@mgta/core';
+import {
+  bodyFeatures, disposeHeadWeights, evaluateDet, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, runKey,
+  saveDetectorHeads, trainDetector, trainEntries, type DetSplit, type DetectorProtocol, type TrainEntry,
+} from '@mgta/detection';
+import type { Normalization } from '@mgta/imaging';
+import { backendInfo, initBackend } from '@mgta/nn';
+import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
+import { loadPreset, type Preset } from '@mgta/presets';
+import { loadCheckpoint } from '@mgta/resnet';
+import { buildCommandFor } from './model-registry.ts';
+import { RESULTS_SCHEMA_VERSION, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DET_COLUMNS = ['07', '07+12'] as const;
+export type DetColumn = (typeof DET_COLUMNS)[number];
+
+export interface VocDetOptions {
+  preset: string;
+  /** VOCdevkit folder; default data/fashion-voc/<preset>/VOCdevkit. */
+  devkit?: string;
+  /** Model ids under models/<preset>/ (default: the preset's five). */
+  models?: string[];
+  modelsDir?: string;
+  device?: Device;
+  threads?: number;
+  /** false: body maps in memory only (--no-cache). */
+  cache?: boolean;
+  columns?: DetColumn[];
+  /** Output file; default results/voc-det/<preset>[-<data name>].json. */
+  out?: string;
+  log?: (line: string) => void;
+}
+
+/** The preset's models: detection.models, else voc07Cls.models, else random, iae, mgta-k<K1>, mgta-k<K2>, supervised (K from the pretrain section). */
+export function presetModelIds(preset: Preset): string[] {
+  const detection = preset.detection as { models?: string[] } | undefined;
+  if (detection?.models) return detection.models;
+  const cls = preset.voc07Cls as { models?: string[] } | undefined;
+  if (cls?.models) return cls.models;
+  const k = (preset.pretrain as { mgta?: { k?: number[] } } | undefined)?.mgta?.k;
+  if (!k) throw new InputError(`preset ${preset.name}`, 'names no models: give detection.models, a pretrain.mgta.k pair, or --models');
+  return ['random', 'iae', ...k.map((v) => `mgta-k${v}`), 'supervised'];
+}
+
+/** The Nx target (apps/pretrain) that builds a model folder. */
+export function modelBuildHint(preset: Preset | string, id: string): string {
+  const name = typeof preset === 'string' ? preset : preset.name;
+  const ks = typeof preset === 'string' ? undefined : (preset.pretrain as { mgta?: { k?: number[] } } | undefined)?.mgta?.k;
+  const match = /^mgta-k(\d+)$/.exec(id);
+  // apps/pretrain/project.json: targets random, iae, mgta-k1, mgta-k2 (the preset's two K), supervised; one configuration per preset.
+  const target = match ? (ks?.indexOf(Number(match[1])) ?? -1) >= 0 ? `mgta-k${ks!.indexOf(Number(match[1])) + 1}` : undefined : id;
+  return target ? `build it with the Nx target \`npx nx run pretrain-app:${target} --configuration=${name}\`` : `build it with \`${buildCommandFor(id, name)}\``;
+}
+
+export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDetRecord; file: string }> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const preset = loadPreset(options.preset);
+  const devkit = resolve(options.devkit ?? join(ROOT, 'data', 'fashion-voc', preset.name, 'VOCdevkit'));
+  if (!existsSync(devkit)) throw new InputError(devkit, `no VOCdevkit here; make it with \`npx mgta make-fashion-voc --out data/fashion-voc/${preset.name} --preset ${preset.name}\``);
+  const modelsDir = resolve(options.modelsDir ?? join(ROOT, 'models', preset.name));
+  const ids = options.models ?? presetModelIds(preset);
+  for (const id of ids) {
+    if (!existsSync(join(modelsDir, id, 'manifest.json'))) throw new InputError(join(modelsDir, id), `model "${id}" is missing: ${modelBuildHint(preset, id)}`);
+  }
+  const columns = options.columns ?? [...DET_COLUMNS];
+  const backend = await initBackend({ prefer: 'wasm', threads: options.threads, log: false });
+
+  const train07 = loadDetSplit(devkit, '2007', 'trainval');
+  const train12 = columns.includes('07+12') ? loadDetSplit(devkit, '2012', 'trainval', train07.classes) : undefined;
+  const test = loadDetSplit(devkit, '2007', 'test', train07.classes);
+  const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
+  const geometry = { scale: protocol.scale, maxSize: protocol.maxSize };
+  const withFlips = (split: DetSplit) => [...split.images, ...(protocol.flip ? split.images.map((image) => ({ ...image, flipped: true })) : [])];
+  const datasetSha = hashJson({
+    '2007 trainval': imagesFingerprint(train07.images), '2007 test': imagesFingerprint(test.images),
+    ...(train12 ? { '2012 trainval': imagesFingerprint(train12.images) } : {}),
+    annotations: [train07, test, ...(train12 ? [train12] : [])].map((s) => s.ids.map((id) => s.annotations.get(id))),
+  });
+
+  const models: VocDetRecord['models'] = {};
+  let executionProvider = 'cpu';
+  let threads = options.threads ?? 0;
+  const started = performance.now();
+  for (const id of ids) {
+    const checkpoint = await loadCheckpoint(join(modelsDir, id));
+    const normalization = checkpoint.manifest.pixelNormalization as Normalization;
+    const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });
+    const body = { session: bodySession.session, normalization };
+    const common = { body, geometry, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
+    const b07 = await bodyFeatures(withFlips(train07), { ...common, sizes: [...train07.sizes, ...train07.sizes], label: `${id} body 07` });
+    const b12 = train12 ? await bodyFeatures(withFlips(train12), { ...common, sizes: [...train12.sizes, ...train12.sizes], label: `${id} body 12` }) : undefined;
+    await bodySession.session.release();
+    const bodySeconds = b07.seconds + (b12?.seconds ?? 0);
+    const entries07 = trainEntries(b07.set, train07);
+    const entries12 = b12 && train12 ? trainEntries(b12.set, train12) : [];
+    const result: Record<string, VocDetModelResult> = {};
+    for (const column of columns) {
+      const entries: TrainEntry[] = column === '07' ? entries07 : [...entries07, ...entries12];
+      const schedule = protocol.schedules[column];
+      const key = runKey({ protocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
+      const work = new ContentCache('det-train').workDirOf({ key, dataset: datasetSha, column });
+      log(`voc-det ${preset.name} ${id} ${column}: ${entries.length} training images, ${schedule.iterations} iterations (work dir ${work})`);
+      const outcome = await trainDetector({ protocol, schedule, entries, pretrained: checkpoint.weights, workDir: work, label: `${id} ${column} train` }, key);
+      if (outcome.status === 'diverged') {
+        log(`voc-det ${id} ${column}: diverged at iteration ${outcome.iteration} (reported as '-')`);
+        result[column] = { status: 'diverged', divergedAtIteration: outcome.iteration, iterations: outcome.iteration, seconds: { bodyFeatures: bodySeconds, train: outcome.seconds, inference: 0 } };
+        disposeHeadWeights(outcome.weights);
+        continue;
+      }
+      saveDetectorHeads(join(work, 'heads'), outcome.weights, { model: id, column, protocol, modelSha256: checkpoint.manifest.weightsSha256 });
+      const inference = await inferSplitOnnx({
+        body: checkpoint.weights, heads: outcome.weights, protocol, normalization, split: test, device: options.device,
+        threads: options.threads, resultsDir: join(work, 'comp4'), label: `${id} ${column} infer`,
+      });
+      executionProvider = inference.executionProvider;
+      threads = inference.threads;
+      disposeHeadWeights(outcome.weights);
+      const evaluated = evaluateDet(test, inference.rows);
+      const interval = await bootstrap(evaluated, protocol.seed);
+      result[column] = {
+        status: 'ok',
+        evaluation: evaluated.evaluation,
+        ...(evaluated.ap50 !== null ? { ap50: evaluated.ap50 } : {}),
+        ...(evaluated.ap75 !== null ? { ap75: evaluated.ap75 } : {}),
+        ...(evaluated.apMean50to95 !== null ? { apMean50to95: evaluated.apMean50to95 } : {}),
+        ...(interval ? { map07Interval: interval } : {}),
+        iterations: outcome.iteration,
+        seconds: { bodyFeatures: bodySeconds, train: outcome.seconds, inference: inference.seconds },
+      };
+      log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
+        `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
+    }
+    models[id] = { model: { name: `${basename(modelsDir)}/${id}`, sha256: checkpoint.manifest.weightsSha256 }, result };
+  }
+  const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
+  const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));
+  const record: VocDetRecord = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    benchmark: 'voc-det',
+    createdAt: new Date().toISOString(),
+    preset: preset.name,
+    dataset: { name: options.devkit ? devkit : `fashion-voc-${preset.name}`, sha256: datasetSha },
+    protocol: {
+      ...protocolRecord(protocol),
+      trainSets: { '07': 'VOC2007 trainval', '07+12': 'VOC2007 trainval + VOC2012 trainval' },
+      testSet: 'VOC2007 test',
+      columns,
+      bodyCache: { layer: 'res4', dtype: 'float16', enabled: options.cache !== false },
+      inference: 'whole detector exported to ONNX (opset 17), onnxruntime-node',
+      totalSeconds: (performance.now() - started) / 1000,
+    },
+    seeds: { detector: protocol.seed, bootstrap: protocol.seed },
+    software: softwareVersions(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node']),
+    execution: { machine: machineInfo(), backend: backendInfo()?.name ?? backend.name, executionProvider, threads: threads || backend.threads },
+    models,
+  };
+  writeJsonAtomic(file, record);
+  return { record, file };
+}
+
+function protocolRecord(protocol: DetectorProtocol): Record<string, unknown> {
+  return { ...protocol } as unknown as Record<string, unknown>;
+}
+
+const fmt = (v: number | null): string => (v === null ? 'n/a' : (100 * v).toFixed(1));
+
+/** The bootstrap interval of the VOC07 mAP, when libs/report provides it. */
+async function bootstrap(evaluated: ReturnType<typeof evaluateDet>, seed: number): Promise<VocDetModelResult['map07Interval'] | undefined> {
+  try {
+    const report = (await import('@mgta/report')) as { bootstrapMapInterval?: (input: unknown, options: unknown) => VocDetModelResult['map07Interval'] };
+    if (!report.bootstrapMapInterval) return undefined;
+    return report.bootstrapMapInterval({ kind: 'detection', groundTruth: evaluated.groundTruth, detections: evaluated.columnar }, { resamples: 200, seed, metric: 'ap07' });
+  } catch {
+    return undefined;
+  }
+}
