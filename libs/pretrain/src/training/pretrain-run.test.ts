@@ -131,7 +131,7 @@ describe('runPretrain', () => {
     expect(lines).toEqual(metricsWithoutTimes(join(root, 'a/mgta-k2')));
     expect(lines.filter((l) => l.phase.endsWith('/cluster'))).toHaveLength(3); // D2, D1, all
     expect(lines.every((l) => l.k === 2)).toBe(true);
-  });
+  }, 600_000); // three full MGTA runs of a full-size ResNet-50: minutes on 2 busy cores
 
   it('supervised: trains on the hidden labels and keeps the fc head', async () => {
     const outcome = await runPretrain(request('supervised', 'a/supervised'));
