@@ -1,23 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PretrainMetricLine } from '@mgta/results-schema';
 
 /**
  * One line of `models/<preset>/<model id>/metrics.jsonl`, written by pretraining. Every
  * field is optional here: the report draws what a line has and skips what it lacks.
  */
-export interface PretrainMetric {
-  step?: number;
-  epoch?: number;
-  phase?: string;
-  loss?: number;
-  reconstructionLoss?: number;
-  tripletLoss?: number;
-  lambda?: number;
-  k?: number;
-  ch?: number;
-  nmi?: number;
-  purity?: number;
-}
+export type PretrainMetric = Partial<PretrainMetricLine>;
 
 export interface PretrainMetrics {
   file: string;

@@ -66,3 +66,4 @@ export interface BenchmarkRecord<Protocol = Record<string, unknown>, ModelResult
   execution: ExecutionRecord;
   models: Record<string, { model: Fingerprint; result: ModelResult }>;
 }
+export type { PretrainMetricFields, PretrainMetricLine } from './pretrain-metrics.ts';

@@ -6,25 +6,10 @@
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '@mgta/core';
+import type { PretrainMetricFields, PretrainMetricLine } from '@mgta/results-schema';
 
-export interface MetricFields {
-  epoch?: number;
-  loss?: number;
-  reconstructionLoss?: number;
-  tripletLoss?: number;
-  lambda?: number;
-  k?: number;
-  ch?: number;
-  nmi?: number;
-  purity?: number;
-  imagesPerSecond?: number;
-  elapsedSeconds?: number;
-}
-
-export interface MetricLine extends MetricFields {
-  step: number;
-  phase: string;
-}
+export type MetricFields = PretrainMetricFields;
+export type MetricLine = PretrainMetricLine;
 
 export class MetricsLog {
   lines = 0;
