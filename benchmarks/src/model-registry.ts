@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '@mgta/core';
+import { pretrainPreset } from '@mgta/pretrain';
+import { presetFile, type Preset } from '@mgta/presets';
 
 export interface BenchModel {
   id: string;
@@ -37,4 +39,10 @@ export function resolveBenchModels(preset: string, presetModelIds: string[], use
     models.push({ id, path });
   }
   return models;
+}
+
+/** The models the pretraining project trains for a preset, in the paper's row order. */
+export function presetModelIds(preset: Preset, file = presetFile(preset.name)): string[] {
+  const [k1, k2] = pretrainPreset(preset, file).mgta.k;
+  return ['random', 'iae', `mgta-k${k1}`, `mgta-k${k2}`, 'supervised'];
 }

@@ -18,7 +18,7 @@ import { backendInfo, initBackend } from '@mgta/nn';
 import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
 import { loadCheckpoint } from '@mgta/resnet';
-import { buildCommandFor } from './model-registry.ts';
+import { buildCommandFor, presetModelIds } from './model-registry.ts';
 import { RESULTS_SCHEMA_VERSION, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,25 +42,10 @@ export interface VocDetOptions {
   log?: (line: string) => void;
 }
 
-/** The preset's models: detection.models, else voc07Cls.models, else random, iae, mgta-k<K1>, mgta-k<K2>, supervised (K from the pretrain section). */
-export function presetModelIds(preset: Preset): string[] {
+/** The preset's models: its detection.models when given, else the pretraining project's five. */
+export function detectionModelIds(preset: Preset): string[] {
   const detection = preset.detection as { models?: string[] } | undefined;
-  if (detection?.models) return detection.models;
-  const cls = preset.voc07Cls as { models?: string[] } | undefined;
-  if (cls?.models) return cls.models;
-  const k = (preset.pretrain as { mgta?: { k?: number[] } } | undefined)?.mgta?.k;
-  if (!k) throw new InputError(`preset ${preset.name}`, 'names no models: give detection.models, a pretrain.mgta.k pair, or --models');
-  return ['random', 'iae', ...k.map((v) => `mgta-k${v}`), 'supervised'];
-}
-
-/** The Nx target (apps/pretrain) that builds a model folder. */
-export function modelBuildHint(preset: Preset | string, id: string): string {
-  const name = typeof preset === 'string' ? preset : preset.name;
-  const ks = typeof preset === 'string' ? undefined : (preset.pretrain as { mgta?: { k?: number[] } } | undefined)?.mgta?.k;
-  const match = /^mgta-k(\d+)$/.exec(id);
-  // apps/pretrain/project.json: targets random, iae, mgta-k1, mgta-k2 (the preset's two K), supervised; one configuration per preset.
-  const target = match ? (ks?.indexOf(Number(match[1])) ?? -1) >= 0 ? `mgta-k${ks!.indexOf(Number(match[1])) + 1}` : undefined : id;
-  return target ? `build it with the Nx target \`npx nx run pretrain-app:${target} --configuration=${name}\`` : `build it with \`${buildCommandFor(id, name)}\``;
+  return detection?.models ?? presetModelIds(preset);
 }
 
 export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDetRecord; file: string }> {
@@ -69,9 +54,9 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   const devkit = resolve(options.devkit ?? join(ROOT, 'data', 'fashion-voc', preset.name, 'VOCdevkit'));
   if (!existsSync(devkit)) throw new InputError(devkit, `no VOCdevkit here; make it with \`npx mgta make-fashion-voc --out data/fashion-voc/${preset.name} --preset ${preset.name}\``);
   const modelsDir = resolve(options.modelsDir ?? join(ROOT, 'models', preset.name));
-  const ids = options.models ?? presetModelIds(preset);
+  const ids = options.models ?? detectionModelIds(preset);
   for (const id of ids) {
-    if (!existsSync(join(modelsDir, id, 'manifest.json'))) throw new InputError(join(modelsDir, id), `model "${id}" is missing: ${modelBuildHint(preset, id)}`);
+    if (!existsSync(join(modelsDir, id, 'manifest.json'))) throw new InputError(join(modelsDir, id), `model "${id}" is missing: build it with \`${buildCommandFor(id, preset.name)}\``);
   }
   const columns = options.columns ?? [...DET_COLUMNS];
   const backend = await initBackend({ prefer: 'wasm', threads: options.threads, log: false });

@@ -1,7 +1,7 @@
 import { InputError } from '@mgta/core';
 import { FEATURE_LAYERS, type FeatureLayer } from '@mgta/features';
-import { pretrainPreset } from '@mgta/pretrain';
 import { presetFile, type Preset } from '@mgta/presets';
+import { presetModelIds } from './model-registry.ts';
 
 /** The `voc07Cls` section of a preset: which models and how the benchmark runs. */
 export interface Voc07ClsPreset {
@@ -51,10 +51,4 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
       seed: Number.isInteger(bootstrap.seed) ? (bootstrap.seed as number) : 0,
     },
   };
-}
-
-/** The models the pretraining project trains for a preset, in the paper's row order. */
-export function presetModelIds(preset: Preset, file = presetFile(preset.name)): string[] {
-  const [k1, k2] = pretrainPreset(preset, file).mgta.k;
-  return ['random', 'iae', `mgta-k${k1}`, `mgta-k${k2}`, 'supervised'];
 }
