@@ -3,7 +3,9 @@ import { STEM, blocksUpTo, BN_EPS, type ConvSpec, type EncoderLayer, type NamedW
 
 /**
  * An independent ResNet-50 encoder in tfjs (NHWC, BN not folded) for parity tests of the ONNX
- * export. TODO: replace by libs/resnet's encoder once it exports one.
+ * export, kept on purpose beside libs/resnet's: a second implementation written from the
+ * torchvision definition, so that the export is checked against more than one reading of it
+ * (resnet-parity.test.ts checks the export against libs/resnet as well).
  */
 export async function tfjsEncoder(weights: NamedWeights, layer: EncoderLayer, nchw: Float32Array, dims: number[]): Promise<Float32Array> {
   await setBackend();
