@@ -35,12 +35,11 @@ export function parseImageSet(text: string, file: string): Parsed<Array<{ id: st
       problems.push({ file, line, problem: `${bad} (expected one image id per line)` });
       continue;
     }
-    const earlier = firstLine.get(id);
-    if (earlier !== undefined) {
-      problems.push({ file, line, problem: `duplicate image id "${id}" (first on line ${earlier})` });
+    const duplicate = duplicateIdProblem(firstLine, id, line);
+    if (duplicate !== undefined) {
+      problems.push({ file, line, problem: duplicate });
       continue;
     }
-    firstLine.set(id, line);
     ids.push({ id, line });
   }
   return { value: ids, problems };
@@ -72,12 +71,11 @@ export function parseClassLabels(text: string, file: string): Parsed<ClassLabelL
       problems.push({ file, line, problem: `label "${labelText}" of "${id}" must be 1, -1 or 0` });
       continue;
     }
-    const earlier = firstLine.get(id);
-    if (earlier !== undefined) {
-      problems.push({ file, line, problem: `duplicate image id "${id}" (first on line ${earlier})` });
+    const duplicate = duplicateIdProblem(firstLine, id, line);
+    if (duplicate !== undefined) {
+      problems.push({ file, line, problem: duplicate });
       continue;
     }
-    firstLine.set(id, line);
     entries.push({ id, label: Number(labelText) as ClassLabel, line });
   }
   return { value: entries, problems };
@@ -117,4 +115,12 @@ export function readClassLabels(
   const file = vocPaths.classLabels(yearDir, className, split);
   const text = readText(file, `label file of class "${className}", split "${split}"`);
   return throwFirst(parseClassLabels(text, file)).map(({ id, label }) => ({ id, label }));
+}
+
+/** Records where an id first appears; for a repeat, says where (and records nothing). */
+function duplicateIdProblem(firstLine: Map<string, number>, id: string, line: number): string | undefined {
+  const earlier = firstLine.get(id);
+  if (earlier !== undefined) return `duplicate image id "${id}" (first on line ${earlier})`;
+  firstLine.set(id, line);
+  return undefined;
 }

@@ -10,13 +10,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import { cropOrPad } from './layout.ts';
+import { cropOrPad, type ConvBackpropAttrs } from './layout.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 

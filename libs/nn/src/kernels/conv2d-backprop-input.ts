@@ -8,14 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import { cropOrPad, dilate } from './layout.ts';
+import { cropOrPad, dilate, type ConvBackpropAttrs } from './layout.ts';
 import { asTensor } from './conv2d-backprop-filter.ts';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -81,3 +81,11 @@ export function cropOrPad(x: tf.Tensor4D, top: number, bottom: number, left: num
     return y;
   });
 }
+
+/** The attributes tfjs passes to both conv backprop kernels (each adds the shape it needs). */
+export interface ConvBackpropAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
