@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPreset } from '@mgta/presets';
 import { parseDetectionPreset } from '@mgta/detection';
@@ -7,9 +10,11 @@ describe('voc-det bench', () => {
   it('a model missing from models/<preset>/ is an error naming the command that builds it', async () => {
     const preset = loadPreset('ci');
     const k = (preset.pretrain as { mgta: { k: number[] } }).mgta.k;
-    await expect(runVocDet({ preset: 'ci', models: [`mgta-k${k[1]}`], modelsDir: '/nonexistent/models' }))
+    // The devkit is checked first; give it one so this test does not depend on data/ being built.
+    const devkit = mkdtempSync(join(tmpdir(), 'mgta-devkit-'));
+    await expect(runVocDet({ preset: 'ci', models: [`mgta-k${k[1]}`], modelsDir: '/nonexistent/models', devkit }))
       .rejects.toThrow(`model "mgta-k${k[1]}" is missing: build it with \`npx mgta pretrain mgta --k ${k[1]} --preset ci\``);
-    await expect(runVocDet({ preset: 'ci', models: ['iae'], modelsDir: '/nonexistent/models' })).rejects.toThrow('build it with `npx mgta pretrain iae --preset ci`');
+    await expect(runVocDet({ preset: 'ci', models: ['iae'], modelsDir: '/nonexistent/models', devkit })).rejects.toThrow('build it with `npx mgta pretrain iae --preset ci`');
   });
 
   it('every preset declares its detection protocol; ci and embedded say they are reduced', () => {
