@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
-import { cropOrPad, dilate, type ConvBackpropAttrs } from './layout.ts';
+import { cropOrPad, dilate, flipSpatialSwapChannels, type ConvBackpropAttrs } from './layout.ts';
 import { asTensor } from './conv2d-backprop-filter.ts';
 
 interface Attrs extends ConvBackpropAttrs {
@@ -29,7 +29,7 @@ export function conv2dBackpropInput(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs:
   const bottom = h + info.padInfo.top - ho * sh;
   const right = w + info.padInfo.left - wo * sw;
   return tf.tidy(() => {
-    const flipped = tf.reverse(filter, [0, 1]).transpose([0, 1, 3, 2]) as tf.Tensor4D; // [kh,kw,Co,Ci]
+    const flipped = flipSpatialSwapChannels(filter); // [kh,kw,Co,Ci]
     if (kh === 1 && kw === 1) {
       // A 1x1 filter needs no zero-insertion before the conv: multiply first, then spread
       // the (s*s times smaller) result onto the stride grid. Same pads: top = -padTop.
