@@ -5,7 +5,7 @@ import { flipSpatialSwapChannels } from './layout.ts';
 describe('flipSpatialSwapChannels', () => {
   it('equals reverse over kh, kw then a channel swap, for non-square taps and channels', () => {
     for (const shape of [[2, 3, 4, 5], [1, 1, 3, 2], [8, 8, 2, 3]] as const) {
-      const size = shape.reduce((a, b) => a * b, 1);
+      const size = shape.reduce((a: number, b: number) => a * b, 1);
       const w = tf.tensor4d(Array.from({ length: size }, (_, i) => i), [...shape]);
       const expected = tf.reverse(w, [0, 1]).transpose([0, 1, 3, 2]);
       const got = flipSpatialSwapChannels(w);
