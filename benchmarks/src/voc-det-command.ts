@@ -11,20 +11,21 @@ export function registerVocDetCommand(program: Command): void {
     .option('--preset <name>', 'ci, embedded or paper (or a preset file)', 'embedded')
     .option('--devkit <dir>', 'VOCdevkit folder (default data/fashion-voc/<preset>/VOCdevkit)')
     .option('--models <ids>', 'comma-separated model ids under models/<preset>/ (default: the preset\'s five)')
+    .option('--model <dir>', 'also run this checkpoint directory (repeatable; an .onnx file: import it first with `mgta import-onnx`)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--models-dir <dir>', 'folder holding the model folders (default models/<preset>)')
     .option('--columns <list>', 'training sets: 07, 07+12 or both (default both)')
     .option('--device <device>', `ONNX Runtime device for inference: ${DEVICES.join(', ')}`, 'auto')
     .option('--threads <n>', 'CPU threads (tfjs wasm and ORT)')
     .option('--no-cache', 'keep body features in memory only (no disk cache)')
     .option('--out <file>', 'record file (default results/voc-det/<preset>[-<data>].json)')
-    .action(async (options: { preset: string; devkit?: string; models?: string; modelsDir?: string; columns?: string; device: string; threads?: string; cache: boolean; out?: string }) => {
+    .action(async (options: { preset: string; devkit?: string; models?: string; model: string[]; modelsDir?: string; columns?: string; device: string; threads?: string; cache: boolean; out?: string }) => {
       if (!DEVICES.includes(options.device as Device)) throw new InputError('--device', `must be one of ${DEVICES.join(', ')}`);
       const columns = options.columns?.split(',').map((c) => c.trim()) as DetColumn[] | undefined;
       if (columns?.some((c) => !DET_COLUMNS.includes(c))) throw new InputError('--columns', `must list ${DET_COLUMNS.join(' and/or ')}`);
       const threads = options.threads === undefined ? undefined : Number(options.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new InputError('--threads', 'must be a positive integer');
       const { record, file } = await runVocDet({
-        preset: options.preset, devkit: options.devkit, models: options.models?.split(',').map((m) => m.trim()), modelsDir: options.modelsDir,
+        preset: options.preset, devkit: options.devkit, models: options.models?.split(',').map((m) => m.trim()), extraModels: options.model, modelsDir: options.modelsDir,
         columns, device: options.device as Device, threads, cache: options.cache, out: options.out,
       });
       for (const [id, { result }] of Object.entries(record.models)) {

@@ -13,8 +13,16 @@ describe('voc-det bench', () => {
     // The devkit is checked first; give it one so this test does not depend on data/ being built.
     const devkit = mkdtempSync(join(tmpdir(), 'mgta-devkit-'));
     await expect(runVocDet({ preset: 'ci', models: [`mgta-k${k[1]}`], modelsDir: '/nonexistent/models', devkit }))
-      .rejects.toThrow(`model "mgta-k${k[1]}" is missing: build it with \`npx mgta pretrain mgta --k ${k[1]} --preset ci\``);
+      .rejects.toThrow(`model "mgta-k${k[1]}" of preset "ci" has not been trained; build it with \`npx mgta pretrain mgta --k ${k[1]} --preset ci\``);
     await expect(runVocDet({ preset: 'ci', models: ['iae'], modelsDir: '/nonexistent/models', devkit })).rejects.toThrow('build it with `npx mgta pretrain iae --preset ci`');
+  });
+
+  it('--model takes checkpoint directories and refuses an ONNX file, saying how to convert it', async () => {
+    const devkit = mkdtempSync(join(tmpdir(), 'mgta-devkit-'));
+    await expect(runVocDet({ preset: 'ci', models: [], extraModels: ['/x/resnet50.onnx'], modelsDir: '/nonexistent/models', devkit }))
+      .rejects.toThrow('convert the ONNX file first with `npx mgta import-onnx');
+    await expect(runVocDet({ preset: 'ci', models: [], extraModels: ['/nonexistent/my-checkpoint'], modelsDir: '/nonexistent/models', devkit }))
+      .rejects.toThrow('--model does not exist');
   });
 
   it('every preset declares its detection protocol; ci and embedded say they are reduced', () => {

@@ -18,7 +18,7 @@ import { backendInfo, initBackend } from '@mgta/nn';
 import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
 import { loadCheckpoint } from '@mgta/resnet';
-import { buildCommandFor, presetModelIds } from './model-registry.ts';
+import { presetModelIds, resolveBenchModels } from './model-registry.ts';
 import { RESULTS_SCHEMA_VERSION, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +31,8 @@ export interface VocDetOptions {
   devkit?: string;
   /** Model ids under models/<preset>/ (default: the preset's five). */
   models?: string[];
+  /** Extra checkpoint directories beside the preset's models (`--model`); id = folder name. */
+  extraModels?: string[];
   modelsDir?: string;
   device?: Device;
   threads?: number;
@@ -54,10 +56,11 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   const devkit = resolve(options.devkit ?? join(ROOT, 'data', 'fashion-voc', preset.name, 'VOCdevkit'));
   if (!existsSync(devkit)) throw new InputError(devkit, `no VOCdevkit here; make it with \`npx mgta make-fashion-voc --out data/fashion-voc/${preset.name} --preset ${preset.name}\``);
   const modelsDir = resolve(options.modelsDir ?? join(ROOT, 'models', preset.name));
-  const ids = options.models ?? detectionModelIds(preset);
-  for (const id of ids) {
-    if (!existsSync(join(modelsDir, id, 'manifest.json'))) throw new InputError(join(modelsDir, id), `model "${id}" is missing: build it with \`${buildCommandFor(id, preset.name)}\``);
+  for (const path of options.extraModels ?? []) {
+    // The res5 head starts from the model's layer4, which an ONNX file does not hand back.
+    if (path.endsWith('.onnx')) throw new InputError(path, 'the detector needs a checkpoint directory; convert the ONNX file first with `npx mgta import-onnx --model <file.onnx> --out <dir>`');
   }
+  const benchModels = resolveBenchModels(preset.name, options.models ?? detectionModelIds(preset), options.extraModels, modelsDir);
   const columns = options.columns ?? [...DET_COLUMNS];
   const backend = await initBackend({ prefer: 'wasm', threads: options.threads, log: false });
 
@@ -77,8 +80,8 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   let executionProvider = 'cpu';
   let threads = options.threads ?? 0;
   const started = performance.now();
-  for (const id of ids) {
-    const checkpoint = await loadCheckpoint(join(modelsDir, id));
+  for (const { id, path } of benchModels) {
+    const checkpoint = await loadCheckpoint(path);
     const normalization = checkpoint.manifest.pixelNormalization as Normalization;
     const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });
     const body = { session: bodySession.session, normalization };
@@ -126,7 +129,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
         `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
     }
-    models[id] = { model: { name: `${basename(modelsDir)}/${id}`, sha256: checkpoint.manifest.weightsSha256 }, result };
+    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : path, sha256: checkpoint.manifest.weightsSha256 }, result };
   }
   const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
   const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));
