@@ -50,3 +50,5 @@ const row = {
 console.log(`ONNX Runtime ${ort.env.versions.common}, whole detector (${preset.name}: scale ${protocol.scale}, ${row.testProposals} test RoIs, RoIPool ${row.roiPooledSize}), ${executionProvider}, ${threads} threads`);
 console.table([{ images: row.images, 'median ms/image': row.medianMsPerImage.toFixed(1), 'mean ms/image': row.meanMsPerImage.toFixed(1), 'min': row.minMsPerImage.toFixed(1), 'max': row.maxMsPerImage.toFixed(1) }]);
 writeJsonAtomic(fileURLToPath(new URL(`../../results/benchmarks/det-inference-${preset.name}.json`, import.meta.url)), row);
+// The wasm backend's worker threads and the ORT session keep the event loop alive.
+process.exit(0);

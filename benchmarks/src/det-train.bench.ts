@@ -42,3 +42,5 @@ const row = {
 };
 console.log(`det head training (${preset.name}): ${row.iterationsPerSecond.toFixed(2)} it/s = ${mean.toFixed(2)} s/iteration (${row.imagesPerIteration} images x ${row.roisPerImage} RoIs, RoIPool ${row.roiPooledSize}, res5 stride ${row.res5Stride}), ${backend.name} ${threads} threads`);
 writeJsonAtomic(fileURLToPath(new URL(`../../results/benchmarks/det-train-${preset.name}.json`, import.meta.url)), row);
+// The wasm backend's worker threads and the ORT session keep the event loop alive.
+process.exit(0);

@@ -3,6 +3,7 @@
  * exact training kernels on a CPU machine):
  *   - ae-res5-64:    the MGTA auto-encoder step (Table 1 decoder from res5), 64x64, batch 16:
  *                    forward + MSE + backward + Adam over every parameter;
+ *   - ae-res5-32: the same at 32x32 (the CPU presets' input size);
  *   - ae-res4-64 / ae-res4-32: the same with the decoder on res4 (what the CPU presets use);
  *   - encoder-64:    encoder only to res5 + GAP with a simple loss (mean of squares), backward + Adam.
  * Reports ms per image (median of the timed steps after one warm-up) and, for the first case,
@@ -22,7 +23,7 @@ import { Adam, autoEncoderStep, trainableParams } from '@mgta/pretrain';
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '3' },
-    cases: { type: 'string', default: 'ae-res5-64,ae-res4-64,ae-res4-32,encoder-64' },
+    cases: { type: 'string', default: 'ae-res5-64,ae-res4-64,ae-res5-32,ae-res4-32,encoder-64' },
     out: { type: 'string', default: 'results/benchmarks/train-step.json' },
   },
 });
@@ -39,6 +40,7 @@ interface Case { name: string; size: number; batch: number; architecture: ResNet
 const CASES: Record<string, Case> = {
   'ae-res5-64': { name: 'ae-res5-64', size: 64, batch: 16, architecture: { name: 'resnet50', decoder: true, decoderFrom: 'res5' }, encoderOnly: false },
   'ae-res4-64': { name: 'ae-res4-64', size: 64, batch: 16, architecture: { name: 'resnet50', decoder: true, decoderFrom: 'res4' }, encoderOnly: false },
+  'ae-res5-32': { name: 'ae-res5-32', size: 32, batch: 16, architecture: { name: 'resnet50', decoder: true, decoderFrom: 'res5' }, encoderOnly: false },
   'ae-res4-32': { name: 'ae-res4-32', size: 32, batch: 16, architecture: { name: 'resnet50', decoder: true, decoderFrom: 'res4' }, encoderOnly: false },
   'encoder-64': { name: 'encoder-64', size: 64, batch: 16, architecture: { name: 'resnet50', decoder: false }, encoderOnly: true },
 };
