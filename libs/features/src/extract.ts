@@ -72,7 +72,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
     pooling,
     inputSize,
     normalization: model.normalization,
-    transform: 'resize-bilinear-pil',
+    transform: FEATURE_TRANSFORM,
   };
 
   let fromCache = true;
@@ -117,6 +117,12 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
   }
   return { npyPath: options.out ?? npyPath, meta, fromCache };
 }
+
+/**
+ * Names the resize in the cache key; a new name whenever its bytes change, so that features
+ * resized the old way are never served for the new (v2: Pillow's fixed point, was doubles).
+ */
+export const FEATURE_TRANSFORM = 'resize-bilinear-pil-v2';
 
 function imagePathOf(yearDir: string, id: string): string {
   const path = join(yearDir, 'JPEGImages', `${id}.jpg`);

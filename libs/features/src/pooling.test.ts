@@ -21,4 +21,28 @@ describe('Goyal pooling', () => {
     const padded = avgPoolFlatten(maps, [1, 2, 4, 4], { kernel: 3, stride: 3, padding: 1 });
     expect(padded[4]).toBeCloseTo((4 * 100) / 9, 5);
   });
+
+  it('equals a direct window loop for every Goyal layer at 224x224 (two images)', () => {
+    const maps = { conv1: [64, 112], res2: [256, 56], res3: [512, 28], res4: [1024, 14], res5: [2048, 7] } as const;
+    let seed = 1;
+    const next = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 4 - 1;
+    for (const [layer, [channels, size]] of Object.entries(maps)) {
+      const spec = GOYAL_POOLING[layer as keyof typeof maps];
+      const input = Float32Array.from({ length: 2 * channels * size * size }, next);
+      const got = avgPoolFlatten(input, [2, channels, size, size], spec);
+      const out = pooledSize(size, spec);
+      let worst = 0;
+      for (let n = 0; n < 2; n++) for (let c = 0; c < channels; c++) for (let oy = 0; oy < out; oy++) for (let ox = 0; ox < out; ox++) {
+        let sum = 0;
+        for (let dy = 0; dy < spec.kernel; dy++) for (let dx = 0; dx < spec.kernel; dx++) {
+          const y = oy * spec.stride - spec.padding + dy;
+          const x = ox * spec.stride - spec.padding + dx;
+          if (y >= 0 && y < size && x >= 0 && x < size) sum += input[((n * channels + c) * size + y) * size + x];
+        }
+        const index = ((n * channels + c) * out + oy) * out + ox;
+        worst = Math.max(worst, Math.abs(got[index] - sum / (spec.kernel * spec.kernel)));
+      }
+      expect(worst, layer).toBeLessThan(1e-6);
+    }
+  });
 });

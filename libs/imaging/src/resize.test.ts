@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from './image.ts';
 import { resizeBilinearCv2, resizeBilinearPil, resizeGreyBilinearPil } from './resize.ts';
@@ -69,5 +70,27 @@ describe('resizeGreyBilinearPil', () => {
   it('matches the RGB resizer on one channel', () => {
     const out = resizeGreyBilinearPil({ data: Uint8Array.from([0, 90, 180, 255]), width: 2, height: 2 }, 3, 3);
     expect([...out.data]).toEqual([0, 45, 90, 90, 132, 173, 180, 218, 255]);
+  });
+});
+
+/** Pillow's own outputs (libs/imaging/fixtures/pil-bilinear.json; its `generator` says how they were made). */
+describe('resizeBilinearPil against Pillow', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/pil-bilinear.json', import.meta.url), 'utf8')) as {
+    cases: Array<{ mode: 'RGB' | 'L'; in: [number, number]; out: [number, number]; input: string; expected: string }>;
+  };
+  const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+
+  it("gives Pillow's bytes exactly when enlarging, shrinking and mixing, in RGB and grey", () => {
+    expect(fixture.cases.length).toBe(16);
+    for (const c of fixture.cases) {
+      const [w, h] = c.in;
+      const [outW, outH] = c.out;
+      const got = c.mode === 'RGB'
+        ? resizeBilinearPil({ data: bytes(c.input), width: w, height: h, channels: 3 }, outW, outH).data
+        : resizeGreyBilinearPil({ data: bytes(c.input), width: w, height: h }, outW, outH).data;
+      const expected = bytes(c.expected);
+      const differing = expected.reduce((count, v, i) => count + (got[i] === v ? 0 : 1), 0);
+      expect(differing, `${c.mode} ${w}x${h} -> ${outW}x${outH}`).toBe(0);
+    }
   });
 });
