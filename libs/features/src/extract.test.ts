@@ -9,7 +9,7 @@ import { initBackend } from '@mgta/nn';
 import { classificationTransform, decodeImage, TORCHVISION_NORMALIZATION } from '@mgta/imaging';
 import { initialWeights, ResNet50, saveCheckpoint } from '@mgta/resnet';
 import { writeVocYear, type VocAnnotation } from '@mgta/voc';
-import { extractFeatures, FEATURE_TRANSFORM } from './extract.ts';
+import { extractFeatures, FEATURE_POOLING_OP, FEATURE_TRANSFORM } from './extract.ts';
 import { readNpy, writeNpy } from './npy.ts';
 
 const IDS = ['img1', 'img2', 'img3'];
@@ -113,7 +113,7 @@ describe('extractFeatures', () => {
     const keyProbe = await extractFeatures({ ...options, cache: new ContentCache('features', mkdtempSync(join(tmpdir(), 'mgta-probe-'))) });
     const workDir = cache.workDirOf({
       model: keyProbe.meta.model.sha256, data: keyProbe.meta.data.sha256, layer: 'res4', pooling: { kernel: 8, stride: 3, padding: 0 },
-      inputSize: 224, normalization: keyProbe.meta.model.normalization, transform: FEATURE_TRANSFORM,
+      inputSize: 224, normalization: keyProbe.meta.model.normalization, transform: FEATURE_TRANSFORM, pooledBy: FEATURE_POOLING_OP,
     });
     writeNpy(join(workDir, 'chunk2-000000.npy'), { dtype: 'float32', rows: 2, cols: 9216, data: new Float32Array(2 * 9216).fill(7) });
     const resumed = await extractFeatures(options);

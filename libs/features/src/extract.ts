@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ContentCache, InputError, startProgress, writeJsonAtomic } from '@mgta/core';
 import { classificationTransform, streamBatches, CLASSIFICATION_SIZE } from '@mgta/imaging';
-import { createSession, type Device } from '@mgta/onnx';
+import { appendAveragePool, createSession, type Device } from '@mgta/onnx';
 import { readImageSet, resolveYearDir } from '@mgta/voc';
 import { writeNpy, readNpy } from './npy.ts';
-import { avgPoolFlatten, GOYAL_POOLING, type FeatureLayer } from './pooling.ts';
+import { GOYAL_POOLING, type AvgPoolSpec, type FeatureLayer } from './pooling.ts';
 import { loadFeatureModel, type FeatureModel } from './feature-model.ts';
 import { splitFingerprint } from './split-fingerprint.ts';
 
@@ -73,13 +73,15 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
     inputSize,
     normalization: model.normalization,
     transform: FEATURE_TRANSFORM,
+    pooledBy: FEATURE_POOLING_OP,
   };
 
   let fromCache = true;
   const entry = await cache.getOrBuild(keyInputs, async (tempDir) => {
     fromCache = false;
     const started = Date.now();
-    const { session, executionProvider, threads } = await createSession(model.onnx, { device: options.device, threads: options.threads });
+    const pooled = poolInGraph(model, pooling);
+    const { session, executionProvider, threads } = await createSession(pooled, { device: options.device, threads: options.threads });
     try {
       const workDir = cache.workDirOf(keyInputs);
       const features = await runChunks({
@@ -123,6 +125,14 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
  * resized the old way are never served for the new (v2: Pillow's fixed point, was doubles).
  */
 export const FEATURE_TRANSFORM = 'resize-bilinear-pil-v2';
+/** Where the Goyal pooling runs (in the cache key: float sums in another order are other bytes). */
+export const FEATURE_POOLING_OP = 'onnx AveragePool';
+const FEATURES_OUTPUT = 'features';
+
+/** The model with the layer's pooling and flattening appended: its output is [N, D] features. */
+function poolInGraph(model: FeatureModel, pooling: AvgPoolSpec): Uint8Array {
+  return appendAveragePool(model.onnx, { input: model.outputName, output: FEATURES_OUTPUT, ...pooling });
+}
 
 function imagePathOf(yearDir: string, id: string): string {
   const path = join(yearDir, 'JPEGImages', `${id}.jpg`);
@@ -171,12 +181,11 @@ async function runChunks(job: ChunkJob): Promise<Float32Array> {
     })) {
       const input = new ort.Tensor('float32', batch.tensor, batch.shape);
       const outputs = await job.session.run({ [job.model.inputName]: input });
-      const map = outputs[job.model.outputName];
-      if (!map || map.dims.length !== 4) {
-        throw new InputError(job.model.path, `the model's output ${job.model.outputName} is not a [N,C,H,W] map of layer ${job.layer}`);
+      const features = outputs[FEATURES_OUTPUT];
+      if (!features || features.dims.length !== 2 || features.dims[0] !== batch.ids.length) {
+        throw new InputError(job.model.path, `the pooled ${job.layer} features came back as [${features?.dims.join(', ')}], not [${batch.ids.length}, D]`);
       }
-      const dims = map.dims as [number, number, number, number];
-      parts.push(avgPoolFlatten(map.data as Float32Array, dims, GOYAL_POOLING[job.layer]));
+      parts.push((features.data as Float32Array).slice());
       input.dispose?.();
       for (const output of Object.values(outputs)) output.dispose?.();
       progress.tick(batch.ids.length);

@@ -111,6 +111,20 @@ function horizontal(image: Pixels, outWidth: number, taps: PilTaps): Pixels {
       const first = row + start[x] * channels;
       const k0 = x * maxTaps;
       const n = count[x];
+      if (channels === 3) {
+        // RGB, the hot case, with the channel loop unrolled.
+        let r = HALF, g = HALF, b = HALF;
+        for (let k = 0, p = first; k < n; k++, p += 3) {
+          const w = fixed[k0 + k];
+          r += w * data[p];
+          g += w * data[p + 1];
+          b += w * data[p + 2];
+        }
+        out[o] = clip8(r);
+        out[o + 1] = clip8(g);
+        out[o + 2] = clip8(b);
+        continue;
+      }
       for (let c = 0; c < channels; c++) {
         let v = HALF;
         for (let k = 0; k < n; k++) v += fixed[k0 + k] * data[first + k * channels + c];
@@ -126,16 +140,17 @@ function vertical(image: Pixels, outHeight: number, taps: PilTaps): Pixels {
   const { start, count, fixed, maxTaps } = taps;
   const stride = width * channels;
   const out = new Uint8Array(stride * outHeight);
+  // Whole rows at a time: each tap adds one contiguous input row into the sums (exact integers).
+  const sums = new Float64Array(stride);
   for (let y = 0; y < outHeight; y++) {
-    const first = start[y] * stride;
-    const k0 = y * maxTaps;
-    const n = count[y];
-    const o = y * stride;
-    for (let i = 0; i < stride; i++) {
-      let v = HALF;
-      for (let k = 0; k < n; k++) v += fixed[k0 + k] * data[first + k * stride + i];
-      out[o + i] = clip8(v);
+    sums.fill(HALF);
+    for (let k = 0; k < count[y]; k++) {
+      const w = fixed[y * maxTaps + k];
+      const row = (start[y] + k) * stride;
+      for (let i = 0; i < stride; i++) sums[i] += w * data[row + i];
     }
+    const o = y * stride;
+    for (let i = 0; i < stride; i++) out[o + i] = clip8(sums[i]);
   }
   return { data: out, width, height: outHeight, channels };
 }

@@ -4,6 +4,7 @@ export { decodeModel, encodeModel, type ModelProtoMsg } from './onnx-proto.ts';
 export { exportEncoderOnnx, EXPORT_OPSET, INPUT_NAME, type ExportEncoderOptions } from './export-encoder.ts';
 export { importResnetOnnx, type ImportedResnet } from './import-resnet.ts';
 export { foldConvBn } from './fold-batch-norm.ts';
+export { appendAveragePool, type AppendPoolingOptions } from './append-pooling.ts';
 export { randomResnet50Weights } from './random-weights.ts';
 export {
   ENCODER_LAYERS, LAYER_CHANNELS, LAYER_STRIDE, BN_EPS, resnet50Blocks, allConvs,
