@@ -30,6 +30,8 @@ export function pooledSize(size: number, spec: AvgPoolSpec): number {
  * Average-pools NCHW maps and flattens each image to C·H'·W' in (c, y, x) order, which is
  * `torch.flatten(nn.AvgPool2d(k, s, p)(x), 1)`. Padding counts as zeros in the average
  * (PyTorch's default count_include_pad=True, as VISSL runs it); only conv1 pads.
+ * Extraction pools inside the ONNX graph instead (extract.ts); this is the reference that graph is
+ * tested against (pooling-graph.test.ts), and the pooling for maps already in memory.
  */
 export function avgPoolFlatten(
   maps: Float32Array,
