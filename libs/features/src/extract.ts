@@ -120,11 +120,8 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
   return { npyPath: options.out ?? npyPath, meta, fromCache };
 }
 
-/**
- * Names the resize in the cache key; a new name whenever its bytes change, so that features
- * resized the old way are never served for the new (v2: Pillow's fixed point, was doubles).
- */
-export const FEATURE_TRANSFORM = 'resize-bilinear-pil-v2';
+/** Names the resize in the cache key: a new name whenever its bytes change, so that features resized another way are never served. */
+export const FEATURE_TRANSFORM = 'resize-bilinear-pil';
 /** Where the Goyal pooling runs (in the cache key: float sums in another order are other bytes). */
 export const FEATURE_POOLING_OP = 'onnx AveragePool';
 const FEATURES_OUTPUT = 'features';
