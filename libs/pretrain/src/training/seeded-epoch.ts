@@ -4,7 +4,9 @@
  * and the epoch number. Resuming therefore needs only the position (phase, epoch, batch), no
  * generator state, and gives the same batches as an uninterrupted run.
  */
+import * as tf from '@tensorflow/tfjs';
 import { Random } from '@mgta/core';
+import type { ImageLoader } from './image-loader.ts';
 
 /** FNV-1a of a string: a salt for Random.fork. */
 export function saltOf(text: string): number {
@@ -34,4 +36,21 @@ export function shuffledBatches(indices: ArrayLike<number>, batchSize: number, r
 
 export function flipsFor(batch: readonly number[], random: Random): boolean[] {
   return batch.map(() => random.next() < 0.5);
+}
+
+/**
+ * Runs one training step on `images` (pretraining-set indices) loaded as an NHWC batch with
+ * their horizontal flips, freeing the batch afterwards. The flips come from their own stream
+ * per (phase, epoch, batch), so a resumed run draws the same ones.
+ */
+export async function onFlippedBatch<T>(
+  loader: ImageLoader, images: readonly number[], at: { seed: number; phase: string; epoch: number; index: number }, step: (x: tf.Tensor4D) => T,
+): Promise<T> {
+  const flips = flipsFor(images, epochRandom(at.seed, `${at.phase}/flips/${at.epoch}`, at.index));
+  const x = tf.tensor4d(await loader.batch(images, flips), [images.length, loader.size, loader.size, 3]);
+  try {
+    return step(x);
+  } finally {
+    x.dispose();
+  }
 }

@@ -4,12 +4,11 @@
  * horizontal flips only. The decoder reads res5 as in the paper, or res4 when the preset picks
  * it for CPU speed (recorded in the checkpoint's architecture).
  */
-import * as tf from '@tensorflow/tfjs';
 import { startProgress } from '@mgta/core';
 import { ResNet50, type ResNet50Architecture } from '@mgta/resnet';
 import { trainableParams } from './adam.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
-import { epochRandom, flipsFor, shuffledBatches } from './seeded-epoch.ts';
+import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { autoEncoderStep } from './train-steps.ts';
 
 export function autoEncoderArchitecture(decoderFrom: 'res5' | 'res4'): ResNet50Architecture {
@@ -32,16 +31,9 @@ export async function trainIae(job: PretrainJob): Promise<TrainerResult> {
   const progress = startProgress(`${job.label} iae`, total);
   progress.tick(run.position.globalStep);
   try {
-    await run.epochs('iae', preset.iae.epochs, batchesOf, async (batch, epoch, index) => {
-      // Flips: their own stream per (epoch, batch), so a resumed run draws the same ones.
-      const flips = flipsFor(batch, epochRandom(seed, `iae/flips/${epoch}`, index));
-      const x = tf.tensor4d(await loader.batch(batch, flips), [batch.length, loader.size, loader.size, 3]);
-      try {
-        return autoEncoderStep(model, adam, variables, x);
-      } finally {
-        x.dispose();
-      }
-    }, () => progress.tick());
+    await run.epochs('iae', preset.iae.epochs, batchesOf, (batch, epoch, index) =>
+      onFlippedBatch(loader, batch, { seed, phase: 'iae', epoch, index }, (x) => autoEncoderStep(model, adam, variables, x)),
+    () => progress.tick());
   } finally {
     progress.stop();
   }

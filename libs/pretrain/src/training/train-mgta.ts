@@ -11,7 +11,6 @@
  * learner — a stage is a fine-tuning run from the net's current weights, and the state to save
  * stays two nets + one optimiser. Both loss terms are means (see train-steps.ts).
  */
-import * as tf from '@tensorflow/tfjs';
 import { startProgress } from '@mgta/core';
 import { ResNet50, type NamedWeights } from '@mgta/resnet';
 import { mutualGuidancePlan, splitHalves, type MutualGuidanceStep } from '../mutual-guidance.ts';
@@ -20,7 +19,7 @@ import { trainableParams } from './adam.ts';
 import { extractFeatures } from './features.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
 import { pseudoLabels } from './pseudo-labels.ts';
-import { epochRandom, flipsFor } from './seeded-epoch.ts';
+import { epochRandom, onFlippedBatch } from './seeded-epoch.ts';
 import { autoEncoderStep } from './train-steps.ts';
 import { autoEncoderArchitecture } from './train-iae.ts';
 
@@ -74,17 +73,13 @@ export async function trainMgta(job: PretrainJob, options: MgtaOptions): Promise
     const progress = startProgress(`${job.label} ${stage.learner} on ${stage.data} (λ=${stage.lambda.toFixed(2)}, K=${k})`, E * batchesOf(0).length);
     progress.tick(run.position.epoch * batchesOf(0).length + run.position.batch);
     try {
-      await run.epochs(phase, stage.epochs, batchesOf, async (batch, epoch, index) => {
-        const images = batch.map((j) => indices[j]);
-        const flips = flipsFor(batch, epochRandom(seed, `${phase}/flips/${epoch}`, index));
-        const x = tf.tensor4d(await loader.batch(images, flips), [batch.length, loader.size, loader.size, 3]);
-        try {
-          const losses = autoEncoderStep(learner, adam, variables, x, { labels: Int32Array.from(batch, (j) => labels[j]), lambda: stage.lambda });
-          return { ...losses, lambda: stage.lambda, k };
-        } finally {
-          x.dispose();
-        }
-      }, () => progress.tick());
+      await run.epochs(phase, stage.epochs, batchesOf, (batch, epoch, index) =>
+        onFlippedBatch(loader, batch.map((j) => indices[j]), { seed, phase, epoch, index }, (x) => ({
+          ...autoEncoderStep(learner, adam, variables, x, { labels: Int32Array.from(batch, (j) => labels[j]), lambda: stage.lambda }),
+          lambda: stage.lambda,
+          k,
+        })),
+      () => progress.tick());
     } finally {
       progress.stop();
     }

@@ -3,12 +3,11 @@
  * the HIDDEN class labels of the pretraining set (the only trainer that reads them), with the
  * IAE's optimiser (Adam lr 1e-3), batch size and flips. The checkpoint keeps the fc head.
  */
-import * as tf from '@tensorflow/tfjs';
 import { InputError, startProgress } from '@mgta/core';
 import { ResNet50, type ResNet50Architecture } from '@mgta/resnet';
 import { trainableParams } from './adam.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
-import { epochRandom, flipsFor, shuffledBatches } from './seeded-epoch.ts';
+import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { supervisedStep } from './train-steps.ts';
 
 export async function trainSupervised(job: PretrainJob): Promise<TrainerResult> {
@@ -27,15 +26,10 @@ export async function trainSupervised(job: PretrainJob): Promise<TrainerResult> 
   const progress = startProgress(`${job.label} supervised`, preset.supervised.epochs * batchesOf(0).length);
   progress.tick(run.position.globalStep);
   try {
-    await run.epochs('supervised', preset.supervised.epochs, batchesOf, async (batch, epoch, index) => {
-      const flips = flipsFor(batch, epochRandom(seed, `supervised/flips/${epoch}`, index));
-      const x = tf.tensor4d(await loader.batch(batch, flips), [batch.length, loader.size, loader.size, 3]);
-      try {
-        return supervisedStep(model, adam, variables, x, Int32Array.from(batch, (i) => labels[i]), classes);
-      } finally {
-        x.dispose();
-      }
-    }, () => progress.tick());
+    await run.epochs('supervised', preset.supervised.epochs, batchesOf, (batch, epoch, index) =>
+      onFlippedBatch(loader, batch, { seed, phase: 'supervised', epoch, index }, (x) =>
+        supervisedStep(model, adam, variables, x, Int32Array.from(batch, (i) => labels[i]), classes)),
+    () => progress.tick());
   } finally {
     progress.stop();
   }

@@ -8,7 +8,6 @@
  * again continues from the last state and ends with the same weights as an uninterrupted run.
  * The state is written every `checkpointEverySteps` steps and at every epoch end.
  */
-import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { ResNet50, type NamedWeights, type ResNet50Architecture } from '@mgta/resnet';
 import { Adam, trainableParams } from './adam.ts';
@@ -185,11 +184,6 @@ export class TrainingRun {
     this.nets.clear();
     this.saved = undefined;
   }
-}
-
-/** x as an NHWC tensor; caller disposes. */
-export function batchTensor(pixels: Float32Array, n: number, size: number): tf.Tensor4D {
-  return tf.tensor4d(pixels, [n, size, size, 3]);
 }
 
 function round(value: number, digits: number): number {
