@@ -71,8 +71,8 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   const geometry = { scale: protocol.scale, maxSize: protocol.maxSize };
   const withFlips = (split: DetSplit) => [...split.images, ...(protocol.flip ? split.images.map((image) => ({ ...image, flipped: true })) : [])];
   const datasetSha = hashJson({
-    '2007 trainval': imagesFingerprint(train07.images), '2007 test': imagesFingerprint(test.images),
-    ...(train12 ? { '2012 trainval': imagesFingerprint(train12.images) } : {}),
+    '2007 trainval': await imagesFingerprint(train07.images), '2007 test': await imagesFingerprint(test.images),
+    ...(train12 ? { '2012 trainval': await imagesFingerprint(train12.images) } : {}),
     annotations: [train07, test, ...(train12 ? [train12] : [])].map((s) => s.ids.map((id) => s.annotations.get(id))),
   });
 

@@ -11,6 +11,24 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * sha256 over names and each file's own sha256, in order: any changed, added, removed or
+ * reordered file gives another fingerprint, hence another cache entry. Files are hashed 16 at
+ * a time.
+ */
+export async function filesFingerprint(names: readonly string[], paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  const concurrency = 16;
+  const digests: string[] = new Array(names.length);
+  for (let start = 0; start < names.length; start += concurrency) {
+    const slice = paths.slice(start, start + concurrency);
+    const done = await Promise.all(slice.map((path) => sha256File(path)));
+    done.forEach((digest, i) => { digests[start + i] = digest; });
+  }
+  names.forEach((name, i) => hash.update(`${name} ${digests[i]}\n`));
+  return hash.digest('hex');
+}
+
 /** JSON with object keys sorted, so equal values always hash equally. */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ContentCache, InputError, hashJson, sha256File, startProgress, writeJsonAtomic } from '@mgta/core';
+import { ContentCache, InputError, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
 import { decodeImage, detectionScale, detectionTransform, flipImage, normalize, type Normalization } from '@mgta/imaging';
 import { float16ToFloat32Array, float32ToFloat16Array } from './float16.ts';
 import type { FeatureMap } from './roi-pool.ts';
@@ -116,9 +116,9 @@ export function checkFreeDisk(dir: string, bytes: number): void {
 
 const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
 
-/** sha256 over the images' ids and file contents, in order: the dataset half of a cache key. */
-export function imagesFingerprint(images: readonly BodyImage[]): string {
-  return hashJson(images.map((image) => [image.id, image.flipped, sha256File(image.path)]));
+/** sha256 over the images' ids, orientations and file contents, in order: the dataset half of a cache key. */
+export function imagesFingerprint(images: readonly BodyImage[]): Promise<string> {
+  return filesFingerprint(images.map((image) => `${image.id}${image.flipped ? ' flipped' : ''}`), images.map((image) => image.path));
 }
 
 export interface BodyFeatureOptions {
@@ -143,7 +143,7 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
   const started = performance.now();
   const inputs = {
     modelSha256: options.modelSha256,
-    images: imagesFingerprint(images),
+    images: await imagesFingerprint(images),
     scale: options.geometry.scale,
     maxSize: options.geometry.maxSize,
     layer: 'res4',

@@ -1,14 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ContentCache, InputError, startProgress, writeJsonAtomic } from '@mgta/core';
+import { ContentCache, InputError, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
 import { classificationTransform, streamBatches, CLASSIFICATION_SIZE } from '@mgta/imaging';
 import { appendAveragePool, createSession, type Device } from '@mgta/onnx';
 import { readImageSet, resolveYearDir } from '@mgta/voc';
 import { writeNpy, readNpy } from './npy.ts';
 import { GOYAL_POOLING, type AvgPoolSpec, type FeatureLayer } from './pooling.ts';
 import { loadFeatureModel, type FeatureModel } from './feature-model.ts';
-import { splitFingerprint } from './split-fingerprint.ts';
 
 export interface ExtractOptions {
   /** A checkpoint directory or an .onnx file. */
@@ -62,7 +61,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
   const ids = readImageSet(yearDir, options.split);
   const imagePaths = ids.map((id) => imagePathOf(yearDir, id));
   const model = await loadFeatureModel(options.model, options.layer);
-  const dataSha256 = await splitFingerprint(ids, imagePaths);
+  const dataSha256 = await filesFingerprint(ids, imagePaths);
   const pooling = GOYAL_POOLING[options.layer];
   const cache = options.cache ?? new ContentCache('features');
   const keyInputs = {

@@ -2,4 +2,3 @@ export { parseNpy, readNpy, formatNpy, writeNpy, type NpyMatrix, type NpyDtype }
 export { avgPoolFlatten, pooledSize, GOYAL_POOLING, FEATURE_LAYERS, type FeatureLayer, type AvgPoolSpec } from './pooling.ts';
 export { loadFeatureModel, type FeatureModel } from './feature-model.ts';
 export { extractFeatures, type ExtractOptions, type ExtractResult, type FeatureFileMeta } from './extract.ts';
-export { splitFingerprint } from './split-fingerprint.ts';
