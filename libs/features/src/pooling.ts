@@ -46,34 +46,21 @@ export function avgPoolFlatten(
   const dim = channels * outH * outW;
   const result = out ?? new Float32Array(n * dim);
   const windowArea = spec.kernel * spec.kernel;
-  // A summed-area table per plane: each value is read once, and each window is four lookups
-  // (overlapping windows such as res4's 8/3 would otherwise re-read most values 2-3 times).
-  const x0 = Int32Array.from({ length: outW }, (_, ox) => Math.max(0, ox * spec.stride - spec.padding));
-  const x1 = Int32Array.from({ length: outW }, (_, ox) => Math.min(width, ox * spec.stride - spec.padding + spec.kernel));
-  const y0 = Int32Array.from({ length: outH }, (_, oy) => Math.max(0, oy * spec.stride - spec.padding));
-  const y1 = Int32Array.from({ length: outH }, (_, oy) => Math.min(height, oy * spec.stride - spec.padding + spec.kernel));
-  const stride = width + 1;
-  const table = new Float64Array((height + 1) * stride); // table[y][x] = sum of plane[<y][<x]
   for (let image = 0; image < n; image++) {
     for (let c = 0; c < channels; c++) {
       const plane = (image * channels + c) * height * width;
-      for (let y = 0; y < height; y++) {
-        const row = plane + y * width;
-        const above = y * stride;
-        const here = above + stride;
-        let run = 0;
-        for (let x = 0; x < width; x++) {
-          run += maps[row + x];
-          table[here + x + 1] = table[above + x + 1] + run;
-        }
-      }
-      const base = image * dim + c * outH * outW;
       for (let oy = 0; oy < outH; oy++) {
-        const top = y0[oy] * stride;
-        const bottom = y1[oy] * stride;
+        const y0 = Math.max(0, oy * spec.stride - spec.padding);
+        const y1 = Math.min(height, oy * spec.stride - spec.padding + spec.kernel);
         for (let ox = 0; ox < outW; ox++) {
-          const sum = table[bottom + x1[ox]] - table[bottom + x0[ox]] - table[top + x1[ox]] + table[top + x0[ox]];
-          result[base + oy * outW + ox] = sum / windowArea;
+          const x0 = Math.max(0, ox * spec.stride - spec.padding);
+          const x1 = Math.min(width, ox * spec.stride - spec.padding + spec.kernel);
+          let sum = 0;
+          for (let y = y0; y < y1; y++) {
+            const row = plane + y * width;
+            for (let x = x0; x < x1; x++) sum += maps[row + x];
+          }
+          result[image * dim + (c * outH + oy) * outW + ox] = sum / windowArea;
         }
       }
     }
