@@ -24,8 +24,10 @@ export interface FashionMnist {
 export interface LoadOptions {
   /** A folder holding train-* and t10k-* IDX files (gzipped or not): loads all 70k. */
   dir?: string;
-  /** How many items the caller needs; above 10k the full set is looked for in SYSTEM_DIR. */
+  /** How many items the caller needs; above 10k the full set is looked for in `systemDir`. */
   minItems?: number;
+  /** Where to look for the full set when more than 10k items are needed (default SYSTEM_DIR). */
+  systemDir?: string;
 }
 
 interface Part { images: string; labels: string }
@@ -95,9 +97,10 @@ export function loadFashionMnist(options: LoadOptions = {}): FashionMnist {
   if (options.dir !== undefined) return loadFullFashionMnist(options.dir);
   const needed = options.minItems ?? 0;
   if (needed > SHIPPED_COUNT) {
-    if (existsSync(SYSTEM_DIR)) return loadFullFashionMnist(SYSTEM_DIR);
+    const systemDir = options.systemDir ?? SYSTEM_DIR;
+    if (existsSync(systemDir)) return loadFullFashionMnist(systemDir);
     throw new InputError(
-      SYSTEM_DIR,
+      systemDir,
       `${needed} Fashion-MNIST items are needed but the shipped test set holds ${SHIPPED_COUNT}; ` +
         'install the full set (apt-get install dataset-fashion-mnist) or pass a folder with train-* and t10k-* IDX files',
     );
