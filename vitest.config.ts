@@ -11,6 +11,9 @@ function projectFolders(): string[] {
 // One root config: the projects extend it, so the timeouts below hold everywhere.
 export default defineConfig({
   test: {
+    // The CPU back ends, pinned: a GPU visible on some machine must not move the numbers
+    // that tests compare (tfjs-wasm for training, ORT's CPU provider for inference).
+    env: { MGTA_BACKEND: 'wasm', MGTA_DEVICE: 'cpu' },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     projects: projectFolders().map((folder) => ({

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { exportEncoderOnnx } from './export-encoder.ts';
 import { randomResnet50Weights } from './random-weights.ts';
-import { createSession, cudaProviderInstalled, firstLine } from './session.ts';
+import { createSession, cudaProviderInstalled, firstLine, resolveDevice } from './session.ts';
 
 const model = exportEncoderOnnx(randomResnet50Weights(5, 'conv1'), { layer: 'conv1' });
 
@@ -18,6 +18,11 @@ describe('createSession', () => {
 
   it('auto: falls back with one line that says why', async () => {
     const lines: string[] = [];
+    const pinned = process.env.MGTA_DEVICE;
+    delete process.env.MGTA_DEVICE;
+    onTestFinished(() => {
+      if (pinned !== undefined) process.env.MGTA_DEVICE = pinned;
+    });
     const created = await createSession(model, { device: 'auto', threads: 1, log: (l) => lines.push(l) });
     if (created.executionProvider === 'cpu') {
       expect(lines).toHaveLength(1);
@@ -33,8 +38,15 @@ describe('createSession', () => {
   });
 
   it('rejects unknown devices and bad thread counts', async () => {
-    await expect(createSession(model, { device: 'tpu' as never })).rejects.toThrow(/unknown device tpu/);
+    await expect(createSession(model, { device: 'tpu' as never })).rejects.toThrow(/--device: unknown device "tpu"/);
     await expect(createSession(model, { device: 'cpu', threads: 0 })).rejects.toThrow(/positive integer/);
+  });
+
+  it('MGTA_DEVICE pins what auto means, and only auto', () => {
+    expect(resolveDevice('auto', { MGTA_DEVICE: 'cpu' })).toBe('cpu');
+    expect(resolveDevice('webgpu', { MGTA_DEVICE: 'cpu' })).toBe('webgpu');
+    expect(resolveDevice('auto', {})).toBe('auto');
+    expect(() => resolveDevice('auto', { MGTA_DEVICE: 'gpu' })).toThrow(/MGTA_DEVICE: unknown device "gpu"/);
   });
 
   it('shortens ORT assertion messages to their reason', () => {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { gpuDeviceVisible } from '@mgta/core';
+import { gpuDeviceVisible, InputError } from '@mgta/core';
 
 export type Device = 'auto' | 'webgpu' | 'cuda' | 'cpu';
 export const DEVICES: Device[] = ['auto', 'webgpu', 'cuda', 'cpu'];
@@ -25,12 +25,25 @@ export interface CreatedSession {
 const CUDA_OPT_IN = 'the CUDA execution provider is not installed; opt in with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` (needs CUDA 12 and cuDNN 9)';
 
 /**
+ * `auto` unless MGTA_DEVICE pins one: the tests and CI's regression set MGTA_DEVICE=cpu, so
+ * that a GPU visible on some machine cannot move the numbers they compare.
+ */
+export function resolveDevice(device: Device = 'auto', env: NodeJS.ProcessEnv = process.env): Device {
+  const pinned = env.MGTA_DEVICE;
+  const chosen = device === 'auto' && pinned ? (pinned as Device) : device;
+  if (!DEVICES.includes(chosen)) {
+    const source = chosen === pinned ? 'MGTA_DEVICE' : '--device';
+    throw new InputError(source, `unknown device "${chosen}" (expected one of ${DEVICES.join(', ')})`);
+  }
+  return chosen;
+}
+
+/**
  * An onnxruntime-node session on the requested device. `auto` tries webgpu, then cuda, then
  * the CPU, and says in one line why it fell back. An explicit device that fails is an error.
  */
 export async function createSession(model: string | Uint8Array, options: SessionOptions = {}): Promise<CreatedSession> {
-  const device = options.device ?? 'auto';
-  if (!DEVICES.includes(device)) throw new Error(`unknown device ${device} (expected ${DEVICES.join(', ')})`);
+  const device = resolveDevice(options.device);
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer, got ${threads}`);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
