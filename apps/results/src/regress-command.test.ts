@@ -52,6 +52,20 @@ describe('mgta regress', () => {
     expect(out.join('')).toMatch(/voc07-cls\s+mgta-k4\s+mAP\s+40\.00\s+-\s+-\s+MISSING/);
   });
 
+  it('checks the preset\'s signal invariants on every run, --update included', async () => {
+    const options = setup();
+    const invariants = { invariants: [{ metric: 'voc07-cls/mgta-k4/mAP', above: 'voc07-cls/iae/mAP', margin: 10 }], failOnDivergence: false };
+    await runRegress({ ...options, update: true, invariants }, runnerOf(), () => {});
+    expect((await runRegress({ ...options, invariants }, runnerOf(), () => {}))?.passed).toBe(true);
+    // A broken trainer: mgta-k4 falls to iae's level. --update must not make it the reference.
+    const broken = runnerOf(clsRecord({ iae: [0.3, 0.1], 'mgta-k4': [0.32, 0.1] }));
+    const out: string[] = [];
+    await expect(runRegress({ ...options, update: true, invariants }, broken, (t) => out.push(t))).rejects.toThrow(/1 signal invariant of preset ci failed/);
+    expect(out.join('')).toMatch(/FAILED  voc07-cls\/mgta-k4\/mAP ≥ voc07-cls\/iae\/mAP \+ 10/);
+    expect(JSON.parse(readFileSync(options.baseline, 'utf8')).metrics['voc07-cls/mgta-k4/mAP']).toBeCloseTo(40, 10);
+    await expect(runRegress({ ...options, invariants, tolerance: '100' }, broken, () => {})).rejects.toThrow(/signal invariant/);
+  });
+
   it('reads the written ci records by default and rejects a bad tolerance', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mgta-regress-'));
     const { results } = writeFixtureResults(root);

@@ -11,7 +11,12 @@ import {
   parseBaseline,
   parseBenchRecord,
   type Comparison,
+  checkInvariants,
+  formatInvariants,
+  parseRegressInvariants,
+  type RegressInvariants,
 } from '@mgta/report';
+import { loadPreset, presetFile } from '@mgta/presets';
 
 export interface RegressOptions {
   baseline: string;
@@ -23,6 +28,8 @@ export interface RegressOptions {
   results: string;
   /** Print every per-class row, not only the failing ones. */
   all?: boolean;
+  /** The preset's signal invariants, checked on every run, `--update` included. */
+  invariants?: RegressInvariants;
 }
 
 /** Produces the preset's bench records: the benches themselves, or (for now) their written results. */
@@ -62,8 +69,15 @@ export async function runRegress(options: RegressOptions, runner: BenchRunner, o
   const existing = existsSync(options.baseline) ? loadBaseline(options.baseline) : undefined;
   const metrics = extractMetrics(await runner(options.preset));
   if (Object.keys(metrics).length === 0) throw new Error(`the ${options.preset} run produced no metrics to compare`);
+  const invariants = checkInvariants(options.invariants ?? { invariants: [], failOnDivergence: false }, metrics);
+  const invariantsFailed = invariants.filter((result) => !result.passed).length;
+  const invariantsError = () =>
+    new Error(`${invariantsFailed} signal invariant${invariantsFailed === 1 ? '' : 's'} of preset ${options.preset} failed: the run cannot tell a working pipeline from a broken one`);
 
   if (options.update) {
+    out(formatInvariants(invariants));
+    // A baseline is only as good as the run it records: a broken trainer must not become the reference.
+    if (invariantsFailed > 0) throw invariantsError();
     const baseline = makeBaseline(options.preset, metrics, tolerance ?? existing?.tolerancePoints ?? DEFAULT_TOLERANCE_POINTS);
     writeJsonAtomic(options.baseline, baseline);
     out(`wrote ${options.baseline}: ${Object.keys(metrics).length} metrics, tolerance ±${baseline.tolerancePoints} points\n`);
@@ -75,6 +89,8 @@ export async function runRegress(options: RegressOptions, runner: BenchRunner, o
   }
   const comparison = compareWithBaseline(existing, metrics, tolerance ?? existing.tolerancePoints);
   out(formatComparison(comparison, { onlyProblems: !options.all }));
+  out(formatInvariants(invariants));
+  if (invariantsFailed > 0) throw invariantsError();
   if (!comparison.passed) {
     const failed = comparison.rows.filter((row) => row.status !== 'ok' && row.status !== 'new').length;
     throw new Error(`${failed} metric${failed === 1 ? '' : 's'} outside ±${comparison.tolerancePoints} points of ${options.baseline} (or missing)`);
@@ -115,6 +131,8 @@ export function registerRegressCommand(program: Command, runner?: BenchRunner): 
           `note: comparing the records already written in ${options.results}/voc07-cls/${options.preset}.json and ${options.results}/voc-det/${options.preset}.json; run both benches with preset ${options.preset} first\n`,
         );
       }
-      await runRegress(options, runner ?? readWrittenResults(options.results));
+      const preset = loadPreset(options.preset);
+      const invariants = parseRegressInvariants(preset.regress, presetFile(options.preset));
+      await runRegress({ ...options, invariants }, runner ?? readWrittenResults(options.results));
     });
 }

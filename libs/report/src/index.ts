@@ -17,3 +17,4 @@ export {
 export { renderHtmlReport, escapeHtml, type HtmlReportOptions } from './html-report.ts';
 export { renderSvg } from './charts.ts';
 export { readPretrainMetrics, chosenK, type PretrainMetric, type PretrainMetrics } from './pretrain-metrics.ts';
+export { checkInvariants, formatInvariants, parseRegressInvariants, type MarginInvariant, type RegressInvariants, type InvariantResult } from './invariants.ts';
