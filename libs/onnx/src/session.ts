@@ -22,7 +22,7 @@ export interface CreatedSession {
   threads: number;
 }
 
-const CUDA_OPT_IN = 'the CUDA execution provider is not installed; opt in with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` (needs CUDA 12 and cuDNN 9)';
+const CUDA_OPT_IN = 'the CUDA execution provider is not installed; install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` (needs CUDA 12, cuDNN 9 and network access)';
 
 /**
  * `auto` unless MGTA_DEVICE pins one: the tests and CI's regression set MGTA_DEVICE=cpu, so
