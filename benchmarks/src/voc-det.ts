@@ -17,7 +17,7 @@ import type { Normalization } from '@mgta/imaging';
 import { backendInfo, initBackend } from '@mgta/nn';
 import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
-import { loadCheckpoint } from '@mgta/resnet';
+import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
 import { presetModelIds, resolveBenchModels } from './model-registry.ts';
 import { RESULTS_SCHEMA_VERSION, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
 
@@ -83,8 +83,9 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   for (const { id, path } of benchModels) {
     const checkpoint = await loadCheckpoint(path);
     const normalization = checkpoint.manifest.pixelNormalization as Normalization;
+    const width = widthOf(checkpoint.manifest.architecture);
     const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });
-    const body = { session: bodySession.session, normalization };
+    const body = { session: bodySession.session, normalization, channels: featureChannels('res4', width) };
     const common = { body, geometry, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
     const b07 = await bodyFeatures(withFlips(train07), { ...common, sizes: [...train07.sizes, ...train07.sizes], label: `${id} body 07` });
     const b12 = train12 ? await bodyFeatures(withFlips(train12), { ...common, sizes: [...train12.sizes, ...train12.sizes], label: `${id} body 12` }) : undefined;
@@ -129,7 +130,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
         `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
     }
-    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : path, sha256: checkpoint.manifest.weightsSha256 }, result };
+    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : path, sha256: checkpoint.manifest.weightsSha256, width }, result };
   }
   const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
   const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));

@@ -14,7 +14,7 @@ import type { Normalization } from '@mgta/imaging';
 import { initBackend } from '@mgta/nn';
 import { DEVICES, createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset } from '@mgta/presets';
-import { loadCheckpoint } from '@mgta/resnet';
+import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
 import { COCO_STYLE_IOU_THRESHOLDS, evaluateDetectionsAtThresholds } from '@mgta/voc-eval';
 
 const positiveInt = (flag: string, value: string | undefined): number | undefined => {
@@ -41,7 +41,7 @@ export async function runDetTrain(options: DetTrainOptions): Promise<void> {
   const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
   const normalization = checkpoint.manifest.pixelNormalization as Normalization;
   const { session } = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads });
-  const common = { body: { session, normalization }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
+  const common = { body: { session, normalization, channels: featureChannels('res4', widthOf(checkpoint.manifest.architecture)) }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
   const splits = options.column === '07' ? [train07] : [train07, loadDetSplit(options.devkit, '2012', 'trainval', train07.classes)];
   const entries: TrainEntry[] = [];
   for (const split of splits) {

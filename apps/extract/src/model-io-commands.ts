@@ -62,7 +62,7 @@ export async function runImportOnnx(options: ImportOnnxOptions, print: Print = s
       originalInputName: imported.originalInputName,
     },
   });
-  print(`read ${options.model}: opset ${imported.opset}, input ${imported.originalInputName}, ResNet-50 blocks 3,4,6,3, BN ${imported.bnFolded ? 'folded (stored as identity BN carrying the conv bias)' : 'kept'}`);
+  print(`read ${options.model}: opset ${imported.opset}, input ${imported.originalInputName}, ResNet-50${imported.width !== 1 ? ` at width ${imported.width}` : ''} blocks 3,4,6,3, BN ${imported.bnFolded ? 'folded (stored as identity BN carrying the conv bias)' : 'kept'}`);
   print(`wrote checkpoint ${options.out} (${imported.weights.size} tensors, encoder only; the fc head is not imported)`);
 }
 

@@ -15,6 +15,7 @@ export function registerPretrainCommands(program: Command): void {
     .option('--decoder', 'include the MGTA decoder of the paper\'s Table 1 (for pretraining)')
     .option('--decoder-from <feature>', 'feature the decoder reads: res5 (Table 1, default) or res4')
     .option('--head-classes <n>', 'add an fc head with this many classes (torchvision nn.Linear init)')
+    .option('--width <w>', 'width multiplier: every channel count times w, e.g. 0.5, 0.25 or 1/8 (64·w must be whole; default 1)')
     .action(async (options: InitModelOptions) => {
       await runInitModel(options);
     });

@@ -27,6 +27,18 @@ describe('mgta init-model', { timeout: 180_000 }, () => {
     expect(b.manifest.weightsSha256).toBe(a.manifest.weightsSha256);
   });
 
+  it('--width scales every channel count and records the width in the manifest', async () => {
+    await mgta('init-model', '--seed', '5', '--out', join(root, 'quarter'), '--width', '1/4', '--decoder', '--decoder-from', 'res4');
+    const quarter = await loadCheckpoint(join(root, 'quarter'));
+    expect(quarter.manifest.architecture).toEqual({ name: 'resnet50', decoder: true, decoderFrom: 'res4', width: 0.25 });
+    expect(quarter.weights.get('conv1.weight')!.shape).toEqual([16, 3, 7, 7]);
+    expect(quarter.weights.get('layer3.5.bn3.weight')!.shape).toEqual([256]);
+    await mgta('init-model', '--seed', '5', '--out', join(root, 'eighth'), '--width', '0.125');
+    expect((await loadCheckpoint(join(root, 'eighth'))).manifest.architecture).toEqual({ name: 'resnet50', decoder: false, width: 0.125 });
+    await expect(mgta('init-model', '--seed', '1', '--width', '0.3', '--out', join(root, 'x'))).rejects.toThrow(/--width: the width 0\.3 gives the stem 19\.2 channels; .*64 × width must be an integer/);
+    await expect(mgta('init-model', '--seed', '1', '--width', 'half', '--out', join(root, 'x'))).rejects.toThrow(/--width: the width must be a number such as 1, 0\.5, 0\.25 or 1\/4, got "half"/);
+  });
+
   it('rejects unknown architectures and bad seeds by option name', async () => {
     await expect(mgta('init-model', '--arch', 'resnet18', '--seed', '1', '--out', join(root, 'x'))).rejects.toThrow(/--arch: "resnet18" is not supported/);
     await expect(mgta('init-model', '--seed', '-3', '--out', join(root, 'x'))).rejects.toThrow(/--seed: must be an integer/);

@@ -3,7 +3,7 @@
  * "ResNet50 Random" row, and the starting point of MGTA pretraining with --decoder).
  */
 import { InputError } from '@mgta/core';
-import { countParameters, describeArchitecture, initialWeights, saveCheckpoint, type CheckpointManifest, type ResNet50Architecture } from '@mgta/resnet';
+import { countParameters, describeArchitecture, initialWeights, parseWidth, saveCheckpoint, type CheckpointManifest, type ResNet50Architecture } from '@mgta/resnet';
 
 export interface InitModelOptions {
   arch: string;
@@ -12,6 +12,8 @@ export interface InitModelOptions {
   decoder?: boolean;
   decoderFrom?: string;
   headClasses?: string;
+  /** Width multiplier ('1', '0.5', '1/4', ...): every channel count times this; default 1. */
+  width?: string;
 }
 
 export async function runInitModel(options: InitModelOptions): Promise<CheckpointManifest> {
@@ -36,6 +38,15 @@ function parseArchitecture(options: InitModelOptions): ResNet50Architecture {
     architecture.decoderFrom = 'res5';
   }
   if (options.headClasses !== undefined) architecture.headClasses = parseInteger('--head-classes', options.headClasses, 1, 1_000_000);
+  if (options.width !== undefined) {
+    let width: number;
+    try {
+      width = parseWidth(options.width, 'the width');
+    } catch (error) {
+      throw new InputError('--width', (error as Error).message);
+    }
+    if (width !== 1) architecture.width = width; // width 1 stays implicit: the same checkpoint as without --width
+  }
   return architecture;
 }
 

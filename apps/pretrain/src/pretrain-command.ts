@@ -72,7 +72,7 @@ export async function runPretrainCommand(model: string, options: PretrainCommand
       process.stdout.write(`${out}: already there (use --force to rewrite)\n`);
       return { status: 'skipped', dir: out };
     }
-    await runInitModel({ arch: 'resnet50', seed: String(seed), out });
+    await runInitModel({ arch: 'resnet50', seed: String(seed), out, ...(section.width !== undefined ? { width: String(section.width) } : {}) });
     return { status: 'finished', dir: out };
   }
 

@@ -6,7 +6,7 @@ import { decodeImage, detectionScale, detectionTransform, flipImage, normalize, 
 import { float16ToFloat32Array, float32ToFloat16Array } from './float16.ts';
 import type { FeatureMap } from './roi-pool.ts';
 
-/** res4 of ResNet-50: 1024 channels, stride 16. */
+/** res4 of ResNet-50: 1024 channels (1024·width at a width multiplier), stride 16. */
 export const BODY_CHANNELS = 1024;
 export const BODY_STRIDE = 16;
 export const BODY_CACHE_KIND = 'det-body';
@@ -70,6 +70,8 @@ export class BodyFeatureSet {
 export interface BodySession {
   session: ort.InferenceSession;
   normalization: Normalization;
+  /** res4 channels, 1024·width; default BODY_CHANNELS (used for the disk-space estimate). */
+  channels?: number;
 }
 
 /** Resizes, normalises and runs one image through the body; returns its HWC float32 map and geometry. */
@@ -93,11 +95,11 @@ export async function computeBodyMap(body: BodySession, image: BodyImage, geomet
 }
 
 /** Bytes the float16 maps of these image sizes take (a bound used for the free-space check). */
-export function estimateBodyBytes(sizes: ReadonlyArray<{ width: number; height: number }>, geometry: BodyGeometry): number {
+export function estimateBodyBytes(sizes: ReadonlyArray<{ width: number; height: number }>, geometry: BodyGeometry, channels = BODY_CHANNELS): number {
   let total = 0;
   for (const { width, height } of sizes) {
     const scale = detectionScale(width, height, geometry.scale, geometry.maxSize);
-    total += (Math.ceil((height * scale) / BODY_STRIDE) + 1) * (Math.ceil((width * scale) / BODY_STRIDE) + 1) * BODY_CHANNELS * 2;
+    total += (Math.ceil((height * scale) / BODY_STRIDE) + 1) * (Math.ceil((width * scale) / BODY_STRIDE) + 1) * channels * 2;
   }
   return total;
 }
@@ -155,8 +157,12 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
     const chunks: Uint16Array[] = [];
     const maps: BodyMapInfo[] = [];
     let offset = 0;
-    for (const image of images) {
+    let channels = options.body.channels ?? BODY_CHANNELS;
+    for (const [i, image] of images.entries()) {
       const { map, info } = await computeBodyMap(options.body, image, options.geometry);
+      // The maps' own channel count (1024·width): the set is read back with it.
+      if (i === 0) channels = map.channels;
+      else if (map.channels !== channels) throw new Error(`body map of ${image.id} has ${map.channels} channels, the others ${channels}`);
       chunks.push(float32ToFloat16Array(map.data));
       maps.push({ ...info, offset });
       offset += map.data.length;
@@ -166,7 +172,7 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
     const data = new Uint16Array(offset);
     let at = 0;
     for (const chunk of chunks) { data.set(chunk, at); at += chunk.length; }
-    return new BodyFeatureSet(maps, data);
+    return new BodyFeatureSet(maps, data, channels);
   };
   if (options.cache === false) return { set: await compute(), cached: false, seconds: (performance.now() - started) / 1000 };
   const cache = new ContentCache(BODY_CACHE_KIND, options.cacheRoot);
@@ -174,7 +180,7 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
   if (existing) return { set: readBodySet(existing), cached: true, seconds: (performance.now() - started) / 1000 };
   if (options.sizes) {
     mkdirSync(cache.root, { recursive: true });
-    checkFreeDisk(cache.root, estimateBodyBytes(options.sizes, options.geometry));
+    checkFreeDisk(cache.root, estimateBodyBytes(options.sizes, options.geometry, options.body.channels));
   }
   let built: BodyFeatureSet | undefined;
   await cache.getOrBuild(inputs, async (dir) => {

@@ -63,6 +63,13 @@ describe('ORT MaxRoiPool', () => {
   });
 });
 
+describe('head width', () => {
+  it('refuses a body whose channels do not match the pretrained layer4', () => {
+    const weights = initialWeights({ name: 'resnet50', decoder: false, width: 0.125 }, 1);
+    expect(() => initHeadWeights(headConfigOf(protocol), weights, 5)).toThrow(/the body gives 1024 channels but the pretrained layer4 \(res5 head\) takes 128/);
+  });
+});
+
 describe('tfjs detector vs exported ONNX detector', () => {
   let dir: string;
   beforeAll(async () => {
@@ -71,9 +78,12 @@ describe('tfjs detector vs exported ONNX detector', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('give the same detections on the same images', async () => {
-    const weights = initialWeights({ name: 'resnet50', decoder: false }, 11);
-    const heads = initHeadWeights(headConfigOf(protocol), weights, 5);
+  // Width 1/8 (res4 128 channels, res5 256): the body, RPN input and res5 head follow the width.
+  it.each([1, 0.125])('give the same detections on the same images (ResNet-50 width %s)', async (width) => {
+    const weights = initialWeights({ name: 'resnet50', decoder: false, width }, 11);
+    const heads = initHeadWeights(headConfigOf(protocol, 1024 * width), weights, 5);
+    expect(heads.trainable.get('rpn.conv.weight')!.shape).toEqual([3, 3, 1024 * width, 16]);
+    expect(heads.trainable.get('cls_score.weight')!.shape).toEqual([2048 * width, 4]);
     const bytes = exportDetectorOnnx({ body: weights, heads: { trainable: readVariables(heads.trainable), frozen: readVariables(heads.frozen) }, protocol });
     const detector = await createSession(bytes, { device: 'cpu', threads: 2 });
     const body = await createSession(exportEncoderOnnx(weights, { layer: 'res4' }), { device: 'cpu', threads: 2 });
@@ -85,6 +95,7 @@ describe('tfjs detector vs exported ONNX detector', () => {
       const path = join(dir, `${w}x${h}.png`);
       await sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels: 3 } }).png().toFile(path);
       const { map, info } = await computeBodyMap({ session: body.session, normalization }, { id: 'x', path, flipped: false }, protocol);
+      expect(map.channels).toBe(1024 * width);
       const reference = detectImage(heads, protocol, map, info);
       const exported = await onnxDetect(detector.session, path, protocol, normalization);
       expect(reference.scores.length).toBeGreaterThan(0);

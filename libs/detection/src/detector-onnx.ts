@@ -33,7 +33,7 @@
  * any node it lacks is partitioned onto the CPU EP the same way.
  */
 import * as ort from 'onnxruntime-node';
-import { GraphBuilder, foldConvBn, resnet50Blocks, type NamedWeights } from '@mgta/onnx';
+import { GraphBuilder, foldConvBn, resnet50Blocks, stemSpec, widthOfWeights, type NamedWeights } from '@mgta/onnx';
 import { decodeImage, detectionTransform, normalize, type Normalization, type RgbImage } from '@mgta/imaging';
 import { generateBaseAnchors, shiftedAnchors } from './anchors.ts';
 import { headConfigOf, type DetectorProtocol } from './detector-protocol.ts';
@@ -113,11 +113,11 @@ export function exportDetectorOnnx(inputs: DetectorOnnxInputs): Uint8Array {
     return G.one('Conv', [x, wn, bn], { kernel_shape: [w.shape[2], w.shape[3]], strides: [stride, stride], pads: [pad, pad, pad, pad], dilations: [1, 1], group: 1 });
   };
 
-  // ---- body: conv1..res4, BN folded (as exportEncoderOnnx).
-  const stem = { conv: 'conv1', bn: 'bn1', inChannels: 3, outChannels: 64, kernel: 7, stride: 2, pad: 3 };
-  let x = G.one('Relu', [conv('image', ...foldedArgs(inputs.body, stem))]);
+  // ---- body: conv1..res4, BN folded (as exportEncoderOnnx), at the body's width (conv1 out-channels / 64).
+  const width = widthOfWeights(inputs.body);
+  let x = G.one('Relu', [conv('image', ...foldedArgs(inputs.body, stemSpec(width)))]);
   x = G.one('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
-  for (const block of resnet50Blocks().filter((b) => b.stage <= 3)) {
+  for (const block of resnet50Blocks(width).filter((b) => b.stage <= 3)) {
     let y = x;
     block.main.forEach((spec, k) => {
       y = conv(y, ...foldedArgs(inputs.body, spec));

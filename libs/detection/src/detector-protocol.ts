@@ -63,6 +63,7 @@ export function paperDetectorProtocol(numClasses = 21): DetectorProtocol {
   };
 }
 
+/** `bodyChannels`: the body's res4 channels, 1024·width (default 1024: a full-width ResNet-50, BODY_CHANNELS). */
 export function headConfigOf(protocol: DetectorProtocol, bodyChannels = 1024): HeadConfig {
   return {
     numClasses: protocol.detectron.numClasses,

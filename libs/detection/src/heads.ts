@@ -8,9 +8,9 @@ export interface HeadConfig {
   numClasses: number;
   /** Anchors per cell (sizes x ratios). */
   numAnchors: number;
-  /** RPN 3x3 conv width (Detectron: the body's 1024 channels). */
+  /** RPN 3x3 conv width (Detectron: the body's 1024 channels; a protocol setting here). */
   rpnChannels: number;
-  /** res4 channels. */
+  /** res4 channels: 1024·width for a ResNet-50 of width multiplier `width`. */
   bodyChannels: number;
   /** Stride of the res5 head's first block (Detectron 2; 1 keeps a 7x7 RoIPool at 7x7). */
   res5Stride: 1 | 2;
@@ -42,12 +42,29 @@ function gaussian(shape: number[], std: number, random: Random): Float32Array {
 }
 
 /**
+ * Channels the res5 head takes in (res4, 1024·width) and gives out (res5, 2048·width), read off the
+ * pretrained layer4 so that a ResNet-50 of any width gets a head of its own width.
+ */
+export function res5HeadChannels(pretrained: NamedWeights): { input: number; output: number } {
+  const first = pretrained.get('layer4.0.conv1.weight');
+  const last = pretrained.get('layer4.2.conv3.weight');
+  if (!first || !last) throw new Error('pretrained weights lack layer4 (the res5 head is initialised from layer4)');
+  return { input: first.shape[1], output: last.shape[0] };
+}
+
+/**
  * New head weights as Detectron initialises them: RPN conv, RPN cls and RPN bbox GaussianFill
  * std 0.01, cls_score std 0.01, bbox_pred std 0.001, biases 0; the res5 convs copied from the
  * pretrained layer4 (torch OIHW -> HWIO) with their BN frozen as the affine
  * y = x * gamma / sqrt(var + eps) + (beta - mean * gamma / sqrt(var + eps)).
+ * Channel counts follow the pretrained model's width: the RPN reads config.bodyChannels (which
+ * must be layer4's input, 1024·width) and cls_score / bbox_pred read res5's 2048·width.
  */
 export function initHeadWeights(config: HeadConfig, pretrained: NamedWeights, seed: number): HeadWeights {
+  const channels = res5HeadChannels(pretrained);
+  if (channels.input !== config.bodyChannels) {
+    throw new Error(`the body gives ${config.bodyChannels} channels but the pretrained layer4 (res5 head) takes ${channels.input}: body and head must come from a ResNet-50 of one width`);
+  }
   const random = new Random(seed);
   const trainable = new Map<string, tf.Variable>();
   const frozen = new Map<string, tf.Tensor>();
@@ -77,9 +94,10 @@ export function initHeadWeights(config: HeadConfig, pretrained: NamedWeights, se
     frozen.set(`${spec.bn}.scale`, tf.tensor1d(scale));
     frozen.set(`${spec.bn}.shift`, tf.tensor1d(shift));
   }
-  add('cls_score.weight', [2048, k], gaussian([2048, k], 0.01, random));
+  const f = channels.output;
+  add('cls_score.weight', [f, k], gaussian([f, k], 0.01, random));
   add('cls_score.bias', [k], new Float32Array(k));
-  add('bbox_pred.weight', [2048, 4 * k], gaussian([2048, 4 * k], 0.001, random));
+  add('bbox_pred.weight', [f, 4 * k], gaussian([f, 4 * k], 0.001, random));
   add('bbox_pred.bias', [4 * k], new Float32Array(4 * k));
   return { trainable, frozen };
 }

@@ -7,7 +7,7 @@ import { generateBaseAnchors, shiftedAnchors } from './anchors.ts';
 import type { BodyFeatureSet } from './body-cache.ts';
 import { headConfigOf, learningRate, type DetSchedule, type DetectorProtocol } from './detector-protocol.ts';
 import { hasTensorFolder, headWeightsFromArrays, readTensorFolder, readVariables, writeTensorFolder } from './head-io.ts';
-import { initHeadWeights, roiHeadForward, rpnForward, type HeadWeights } from './heads.ts';
+import { initHeadWeights, res5HeadChannels, roiHeadForward, rpnForward, type HeadWeights } from './heads.ts';
 import { roiBoxLoss, roiClassificationLoss, rpnBoxLoss, rpnObjectnessLoss } from './losses.ts';
 import { generateProposals } from './proposals.ts';
 import { roiPool } from './roi-pool.ts';
@@ -115,7 +115,8 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
   const started = performance.now();
   const { protocol, schedule, entries } = options;
   const d = protocol.detectron;
-  const config = headConfigOf(protocol, entries[0]?.set.channels ?? 1024);
+  // res4 channels (1024·width): the cached maps', else the pretrained layer4's input.
+  const config = headConfigOf(protocol, entries[0]?.set.channels ?? res5HeadChannels(options.pretrained).input);
   const stateDir = options.workDir ? join(options.workDir, 'state') : undefined;
   const lossFile = options.workDir ? join(options.workDir, 'loss.jsonl') : undefined;
   if (options.workDir) mkdirSync(options.workDir, { recursive: true });

@@ -35,7 +35,8 @@ export interface FeatureFileMeta {
   inputSize: number;
   transform: string;
   dimension: number;
-  model: { path: string; sha256: string; normalization: FeatureModel['normalization'] };
+  /** `width`: the ResNet-50 width multiplier (absent in files written before widths: 1). */
+  model: { path: string; sha256: string; normalization: FeatureModel['normalization']; width?: number };
   data: { devkit: string; year: string; split: string; sha256: string };
   executionProvider: string;
   threads: number;
@@ -95,7 +96,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
         inputSize,
         transform: `resize to ${inputSize}x${inputSize} ignoring aspect ratio (PIL bilinear), no crop, no flip`,
         dimension: features.length / Math.max(1, ids.length),
-        model: { path: options.model, sha256: model.sha256, normalization: model.normalization },
+        model: { path: options.model, sha256: model.sha256, normalization: model.normalization, width: model.width },
         data: { devkit: options.devkit, year: options.year, split: options.split, sha256: dataSha256 },
         executionProvider,
         threads,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError, sha256 } from '@mgta/core';
 import { TORCHVISION_NORMALIZATION, type Normalization } from '@mgta/imaging';
 import { exportEncoderOnnx, importResnetOnnx, INPUT_NAME } from '@mgta/onnx';
-import { loadCheckpoint, MANIFEST_FILE } from '@mgta/resnet';
+import { loadCheckpoint, MANIFEST_FILE, widthOf } from '@mgta/resnet';
 import type { FeatureLayer } from './pooling.ts';
 
 /** An encoder cut at one layer, ready for ONNX Runtime. */
@@ -16,11 +16,13 @@ export interface FeatureModel {
   normalization: Normalization;
   /** sha256 of what determines the features: the checkpoint's weights or the ONNX file. */
   sha256: string;
+  /** ResNet-50 width multiplier (1 = torchvision's; res4 then has 1024·width channels). */
+  width: number;
 }
 
 /**
  * A checkpoint directory (exported to ONNX with BN folded) or a user's ONNX file (a full
- * torchvision ResNet-50, cut at the layer by graph structure). ONNX files carry no pixel
+ * torchvision ResNet-50 at any width, cut at the layer by graph structure). ONNX files carry no pixel
  * normalisation, so they get torchvision's, the convention of the models users bring.
  */
 export async function loadFeatureModel(path: string, layer: FeatureLayer): Promise<FeatureModel> {
@@ -35,6 +37,7 @@ export async function loadFeatureModel(path: string, layer: FeatureLayer): Promi
       outputName: layer,
       normalization: manifest.pixelNormalization,
       sha256: manifest.weightsSha256,
+      width: widthOf(manifest.architecture),
     };
   }
   const bytes = new Uint8Array(readFileSync(path));
@@ -46,5 +49,6 @@ export async function loadFeatureModel(path: string, layer: FeatureLayer): Promi
     outputName: layer,
     normalization: TORCHVISION_NORMALIZATION,
     sha256: sha256(bytes),
+    width: imported.width,
   };
 }

@@ -2,7 +2,8 @@
  * The fixed average pooling that turns a layer's map into the linear-SVM feature, from
  * Goyal et al. 2019 ("Scaling and Benchmarking Self-Supervised Visual Representation
  * Learning", fair_self_supervision_benchmark; VISSL uses the same numbers). At 224x224 each
- * gives a vector of about 9k dimensions.
+ * gives a vector of about 9k dimensions for ResNet-50; at width w (fewer channels, same map
+ * sizes) the windows do not change and the vector has w times as many (res4 at 1/4: 2304).
  */
 export type FeatureLayer = 'conv1' | 'res2' | 'res3' | 'res4' | 'res5';
 
@@ -21,6 +22,21 @@ export const GOYAL_POOLING: Readonly<Record<FeatureLayer, AvgPoolSpec>> = {
   res4: { kernel: 8, stride: 3, padding: 0 }, // 1024 x 3 x 3 = 9216
   res5: { kernel: 6, stride: 1, padding: 0 }, // 2048 x 2 x 2 = 8192
 };
+
+/** Channels of each layer at width 1 and its total stride (maps are ceil(size / stride) square). */
+const LAYER_CHANNELS: Readonly<Record<FeatureLayer, number>> = { conv1: 64, res2: 256, res3: 512, res4: 1024, res5: 2048 };
+const LAYER_STRIDE: Readonly<Record<FeatureLayer, number>> = { conv1: 2, res2: 4, res3: 8, res4: 16, res5: 32 };
+
+/**
+ * The pooled feature's dimension for a square input: C·w · H'·W' (res4 at 224: 9216 at width 1,
+ * 2304 at width 1/4). Map sides follow PyTorch's conv/pool arithmetic (ceil(size / 2^k) here).
+ */
+export function pooledDimension(layer: FeatureLayer, width = 1, inputSize = 224): number {
+  let side = inputSize;
+  for (let s = LAYER_STRIDE[layer]; s > 1; s /= 2) side = Math.floor((side + 1) / 2);
+  const pooled = pooledSize(side, GOYAL_POOLING[layer]);
+  return LAYER_CHANNELS[layer] * width * pooled * pooled;
+}
 
 export function pooledSize(size: number, spec: AvgPoolSpec): number {
   return Math.floor((size + 2 * spec.padding - spec.kernel) / spec.stride) + 1;

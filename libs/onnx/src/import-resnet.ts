@@ -3,7 +3,7 @@ import { decodeModel, toNumber, type ModelProtoMsg } from './onnx-proto.ts';
 import { cutGraph } from './cut-graph.ts';
 import { INPUT_NAME } from './export-encoder.ts';
 import {
-  BN_EPS, ENCODER_LAYERS, LAYER_CHANNELS, STAGE_BLOCKS, STEM, convWeightShape, resnet50Blocks,
+  BN_EPS, ENCODER_LAYERS, STAGE_BLOCKS, convWeightShape, layerChannels, resnet50Blocks, stemSpec, widthFromStemShape, widthNote,
   type ConvSpec, type EncoderLayer, type NamedWeights,
 } from './resnet50-layout.ts';
 import { NotResnetError, indexGraph, walkResnet, type ConvUnit, type FoundResnet, type GraphIndex } from './resnet-graph-walk.ts';
@@ -21,6 +21,8 @@ export interface ImportedResnet {
   layerTensors: Record<EncoderLayer, string>;
   /** The deepest layer present (res5 for a full ResNet-50; res4 for a model cut at res4). */
   deepestLayer: EncoderLayer;
+  /** Width multiplier, read off the stem conv (out-channels / 64): 1 for torchvision's ResNet-50. */
+  width: number;
   /** Model bytes computing `layer`: input `image` [N,3,H,W] (dynamic), output named `layer`. */
   cut(layer: EncoderLayer): Uint8Array;
 }
@@ -31,7 +33,8 @@ const ENCODER_OPS = new Set(['Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'A
 /**
  * Reads a torchvision ResNet-50 ONNX model (opset 11–17; BN folded or not; weights as
  * initializers or Constant nodes). The structure is found by walking the graph (3,4,6,3
- * bottleneck blocks), then each conv is matched to its torchvision name by position.
+ * bottleneck blocks), then each conv is matched to its torchvision name by position. Any width:
+ * the stem conv's out-channels / 64 gives it, and every conv's shape must agree with it.
  * Errors name the file: `source` is used only in messages.
  */
 export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): ImportedResnet {
@@ -69,6 +72,15 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     res5: found.stages[3]?.at(-1)!.output,
   } as Record<EncoderLayer, string>;
 
+  // The width: the stem conv's out-channels / 64 (every other conv is checked against it below).
+  let width = 1;
+  try {
+    const stemWhere = `conv1 (Conv ${found.stem.conv.name || found.stem.conv.output[0]})`;
+    width = widthFromStemShape(constant(index, found.stem.conv.input[1], `${stemWhere} weight`).shape, `${stemWhere} weight`);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
   // Match found convs to torchvision names by position, checking shapes and strides.
   const weights: NamedWeights = new Map();
   let bnFolded = true;
@@ -76,12 +88,12 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     try {
       if (readConv(index, unit, spec, weights)) bnFolded = false;
     } catch (error) {
-      if (error instanceof NotResnetError) fail(error.message);
+      if (error instanceof NotResnetError) fail(`${error.message}${widthNote(width)}`);
       throw error;
     }
   };
-  take(found.stem, STEM);
-  const blocks = resnet50Blocks().filter((b) => b.stage <= counts.length);
+  take(found.stem, stemSpec(width));
+  const blocks = resnet50Blocks(width).filter((b) => b.stage <= counts.length);
   const foundBlocks = found.stages.flat();
   blocks.forEach((spec, i) => {
     const block = foundBlocks[i];
@@ -97,6 +109,7 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     opset,
     layerTensors,
     deepestLayer,
+    width,
     cut(layer: EncoderLayer): Uint8Array {
       if (!ENCODER_LAYERS.includes(layer)) throw new Error(`unknown layer ${layer}`);
       if (!layerTensors[layer]) fail(`no node produces ${layer} (layer4) output`);
@@ -105,7 +118,7 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
         newInputName: INPUT_NAME,
         target: layerTensors[layer],
         outputName: layer,
-        outputChannels: LAYER_CHANNELS[layer],
+        outputChannels: layerChannels(layer, width),
         allowedOps: ENCODER_OPS,
         onProblem: (problem) => fail(problem),
       });

@@ -5,11 +5,12 @@ import { allConvs, convWeightShape, type EncoderLayer, type NamedWeights } from 
  * Seeded random ResNet-50 weights for tests and benchmarks: He-normal convs and non-trivial BN
  * statistics (so BN folding is really exercised). The last BN of each block gets a small γ, as a
  * trained net's residual branches have, which keeps activations in range through 16 blocks.
+ * `width`: the width multiplier (resnet50-layout.ts); 1 is torchvision's ResNet-50.
  */
-export function randomResnet50Weights(seed: number, layer: EncoderLayer = 'res5'): NamedWeights {
+export function randomResnet50Weights(seed: number, layer: EncoderLayer = 'res5', width = 1): NamedWeights {
   const random = new Random(seed);
   const weights: NamedWeights = new Map();
-  for (const spec of allConvs(layer)) {
+  for (const spec of allConvs(layer, width)) {
     const shape = convWeightShape(spec);
     const fanIn = spec.inChannels * spec.kernel * spec.kernel;
     const std = Math.sqrt(2 / fanIn);

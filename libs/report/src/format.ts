@@ -1,4 +1,4 @@
-import type { BenchmarkRecord, BootstrapInterval } from '@mgta/results-schema';
+import type { BenchmarkRecord, BootstrapInterval, ModelFingerprint } from '@mgta/results-schema';
 
 /** An AP in 0..1 as percent points with `digits` decimals; '-' when undefined. */
 export function percent(value: number | null | undefined, digits: number): string {
@@ -43,4 +43,25 @@ export function seedsText(record: BenchmarkRecord<unknown, unknown>): string {
 export function kFromModelId(id: string): number | undefined {
   const match = /^mgta-k(\d+)$/.exec(id);
   return match ? Number(match[1]) : undefined;
+}
+
+/** A ResNet-50 width multiplier as a fraction k/64 in lowest terms: '1/4', '1/8', '2'. */
+export function widthText(width: number): string {
+  let numerator = 64 * width;
+  let denominator = 64;
+  if (!Number.isInteger(numerator)) return String(width);
+  while (numerator % 2 === 0 && denominator % 2 === 0) {
+    numerator /= 2;
+    denominator /= 2;
+  }
+  return denominator === 1 ? String(numerator) : `${numerator}/${denominator}`;
+}
+
+/**
+ * The network a record's model is, for its row label: 'ResNet-50 x1/4' for a width other than 1;
+ * '' for a full-width ResNet-50 (and records from before widths), so those tables do not change.
+ */
+export function modelWidthLabel(model: Pick<ModelFingerprint, 'width'> | undefined): string {
+  const width = model?.width;
+  return width === undefined || width === 1 ? '' : `ResNet-50 x${widthText(width)}`;
 }

@@ -1,6 +1,6 @@
 import type { BootstrapInterval, EvaluationResult, Voc07ClsRecord, VocDetRecord } from '@mgta/results-schema';
 import { apBarsSpec, prCurvesSpec, renderSvg, seriesOverStepsSpec } from './charts.ts';
-import { kFromModelId, machineText, percent, protocolEntries, seedsText, softwareText } from './format.ts';
+import { kFromModelId, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
 import { assignPaperRows, PAPER_TABLES, paperTable2, paperTable3 } from './paper-tables.ts';
 import { chosenK, readPretrainMetrics, seriesPoints } from './pretrain-metrics.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
@@ -70,7 +70,7 @@ async function renderClassification(file: string, record: Voc07ClsRecord, sectio
       const result = record.models[id].result;
       const paper = paperTable2(role);
       const chosen = Object.entries(result.svm).map(([cls, { cost }]) => `${escapeHtml(cls)} ${cost}`).join(', ');
-      return `<tr><td><code>${escapeHtml(id)}</code></td><td>${escapeHtml(paper?.label ?? '(not in paper)')}</td><td class="num">${percent(result.evaluation.map, 1)}</td><td class="num">${intervalCell(result.mapInterval, 1)}</td><td class="num">${paper ? paper.map.toFixed(1) : ''}</td><td class="num">${kFromModelId(id) ?? ''}</td><td>${chosen}</td></tr>`;
+      return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paper?.label ?? '(not in paper)')}</td><td class="num">${percent(result.evaluation.map, 1)}</td><td class="num">${intervalCell(result.mapInterval, 1)}</td><td class="num">${paper ? paper.map.toFixed(1) : ''}</td><td class="num">${kFromModelId(id) ?? ''}</td><td>${chosen}</td></tr>`;
     }),
     '</tbody></table>',
   ].join('\n');
@@ -102,7 +102,7 @@ async function renderDetection(file: string, record: VocDetRecord, sectionModels
       }
       return `<td class="num">${percent(result.evaluation?.map07, 2)}</td><td class="num">${intervalCell(result.map07Interval, 2)}</td><td class="num">${paperCell}</td>`;
     });
-    return `<tr><td><code>${escapeHtml(id)}</code></td><td>${escapeHtml(paperTable3(role, '07')?.label ?? '(not in paper)')}</td>${cells.join('')}</tr>`;
+    return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paperTable3(role, '07')?.label ?? '(not in paper)')}</td>${cells.join('')}</tr>`;
   });
   const figures: string[] = [];
   for (const column of columns) {
@@ -191,6 +191,12 @@ function intervalCell(interval: BootstrapInterval | undefined, digits: number): 
 
 function anchor(name: string): string {
   return `section-${name.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+}
+
+/** The model cell: its id, and its network when that is not the full-width ResNet-50. */
+function modelCellHtml(id: string, model: Parameters<typeof modelWidthLabel>[0]): string {
+  const network = modelWidthLabel(model);
+  return `<code>${escapeHtml(id)}</code>${network ? ` (${escapeHtml(network)})` : ''}`;
 }
 
 export function escapeHtml(text: string): string {

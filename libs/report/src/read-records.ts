@@ -92,6 +92,8 @@ export function parseBenchRecord(json: unknown, file: string): BenchRecord {
   const models = expectObject(record.models, file, 'models');
   for (const [id, entry] of Object.entries(models)) {
     const model = expectObject(entry, file, `models.${id}`);
+    const fingerprint = model.model as Record<string, unknown> | undefined;
+    if (fingerprint?.width !== undefined) expectNumber(fingerprint.width, file, `models.${id}.model.width`);
     const result = expectObject(model.result, file, `models.${id}.result`);
     if (record.benchmark === 'voc07-cls') checkClsResult(result, file, `models.${id}.result`);
     else for (const [column, value] of Object.entries(result)) checkDetResult(value, file, `models.${id}.result.${column}`);

@@ -32,6 +32,25 @@ describe('assignPaperRows', () => {
   });
 });
 
+describe('TABLES.md model widths', () => {
+  it('labels a model of width other than 1 "ResNet-50 x<w>" and leaves width 1 (recorded or not) as before', () => {
+    const cls = clsRecord({ random: [0.1, 0.06], iae: [0.3, 0.1], mine: [0.25, 0.25] }) as { models: Record<string, { model: { width?: number } }> };
+    cls.models.iae.model.width = 0.25;
+    cls.models.random.model.width = 1;
+    const det = detRecord({ iae: { '07': detOk(0.2, 0.1), '07+12': detOk(0.3, 0.1) } }) as { models: Record<string, { model: { width?: number } }> };
+    det.models.iae.model.width = 0.125;
+    const root = resultsFolder({ 'voc07-cls/ci.json': cls, 'voc-det/ci.json': det });
+    const markdown = renderTablesMarkdown(groupSections(loadBenchRecords(root)), '2026-11-26');
+    expect(markdown).toContain('| `random` | ResNet50 Random | 8.0 |');
+    expect(markdown).toContain('| `iae` (ResNet-50 x1/4) | ResNet50 IAE (Baseline) | 20.0 |');
+    expect(markdown).toContain('| `mine` | (not in paper) | 25.0 |');
+    expect(markdown).toContain('| `iae` (ResNet-50 x1/8) | ResNet50 IAE (Baseline) | 15.00 |');
+    const bad = clsRecord({ iae: [0.3, 0.1] }) as { models: Record<string, { model: { width?: unknown } }> };
+    bad.models.iae.model.width = 'quarter';
+    expect(() => loadBenchRecords(resultsFolder({ 'voc07-cls/ci.json': bad }))).toThrow(/models\.iae\.model\.width: must be a finite number/);
+  });
+});
+
 describe('TABLES.md', () => {
   const cls = clsRecord({ random: [0.1, 0.06], iae: [0.3, 0.1], 'mgta-k4': [0.5, 0.3], 'mgta-k8': [0.6, 0.3], supervised: [0.9, 0.7], mine: [0.25, 0.25] });
   const det = detRecord({

@@ -1,5 +1,5 @@
 import type { BenchmarkRecord } from '@mgta/results-schema';
-import { intervalText, machineText, percent, protocolEntries, seedsText, softwareText } from './format.ts';
+import { intervalText, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
 import { assignPaperRows, PAPER_TABLES, paperTable2, paperTable3 } from './paper-tables.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
 
@@ -54,7 +54,7 @@ function renderTable2(file: string, record: NonNullable<Section['cls']>['record'
     const paper = paperTable2(row.role);
     lines.push(
       tableRow([
-        `\`${row.id}\``,
+        modelCell(row.id, record.models[row.id].model),
         paper?.label ?? '(not in paper)',
         percent(result.evaluation.map, CLS_DIGITS),
         intervalText(result.mapInterval, CLS_DIGITS),
@@ -81,7 +81,7 @@ function renderTable3(sectionName: string, file: string, record: NonNullable<Sec
   const footnotes: string[] = [];
   for (const row of assignPaperRows(Object.keys(record.models))) {
     const results = record.models[row.id].result;
-    const cells = [`\`${row.id}\``, paperTable3(row.role, '07')?.label ?? '(not in paper)'];
+    const cells = [modelCell(row.id, record.models[row.id].model), paperTable3(row.role, '07')?.label ?? '(not in paper)'];
     for (const column of columns) {
       const result = results[column];
       const paper = paperTable3(row.role, column);
@@ -109,6 +109,12 @@ function renderTable3(sectionName: string, file: string, record: NonNullable<Sec
   });
   lines.push(...provenance(record, [`training iterations per column: ${iterations.join('; ')}`]), '');
   return lines;
+}
+
+/** The model column: its id, and its network when that is not the full-width ResNet-50 ("`id` (ResNet-50 x1/4)"). */
+function modelCell(id: string, model: Parameters<typeof modelWidthLabel>[0]): string {
+  const network = modelWidthLabel(model);
+  return network ? `\`${id}\` (${network})` : `\`${id}\``;
 }
 
 /** Markdown footnotes must be unique in the document: key them by section and number. */

@@ -2,9 +2,10 @@
  * The whole model's architecture: ResNet-50 encoder, optional fc head, optional MGTA decoder.
  * Lists every tensor in checkpoint order and checks weight maps against it.
  */
-import { FEATURE_CHANNELS, encoderTensorSpecs, type DecoderStart } from './encoder-architecture.ts';
+import { encoderTensorSpecs, featureChannels, type DecoderStart } from './encoder-architecture.ts';
 import { decoderTensorSpecs } from './decoder-architecture.ts';
 import type { TensorSpec } from './tensor-spec.ts';
+import { BASE_STEM_CHANNELS, DEFAULT_WIDTH, checkWidth, formatWidth, widthFromStemChannels } from './width.ts';
 
 export interface ResNet50Architecture {
   name: 'resnet50';
@@ -14,26 +15,50 @@ export interface ResNet50Architecture {
   decoderFrom?: DecoderStart;
   /** Classes of the `fc` head; absent means no fc (the encoder alone). */
   headClasses?: number;
+  /**
+   * Width multiplier (width.ts): every channel count times this. Absent means 1 (torchvision's
+   * ResNet-50, and every checkpoint written before widths existed); written only when not 1.
+   */
+  width?: number;
+}
+
+/** The architecture's width multiplier, checked (1 when absent). */
+export function widthOf(architecture: Pick<ResNet50Architecture, 'width'>): number {
+  return architecture.width === undefined ? DEFAULT_WIDTH : checkWidth(architecture.width, 'architecture.width');
 }
 
 /** Every tensor of the architecture, in the order the checkpoint stores them. */
 export function tensorSpecs(architecture: ResNet50Architecture): TensorSpec[] {
-  const specs = encoderTensorSpecs();
+  const width = widthOf(architecture);
+  const specs = encoderTensorSpecs(width);
   if (architecture.headClasses !== undefined) {
-    const features = FEATURE_CHANNELS.res5;
+    const features = featureChannels('res5', width);
     specs.push(
       { name: 'fc.weight', shape: [architecture.headClasses, features], kind: 'linearWeight' },
       { name: 'fc.bias', shape: [architecture.headClasses], kind: 'linearBias' },
     );
   }
-  if (architecture.decoder) specs.push(...decoderTensorSpecs(architecture.decoderFrom ?? 'res5'));
+  if (architecture.decoder) specs.push(...decoderTensorSpecs(architecture.decoderFrom ?? 'res5', width));
   return specs;
 }
 
-/** Reads the architecture off a weight map (fc present? decoder present, from where?). */
+/**
+ * The width of a weight map, read off conv1.weight's out-channels / 64 (1 when conv1.weight is
+ * absent: shapeProblems then reports it missing). Whether every other tensor agrees with that
+ * width is shapeProblems' job.
+ */
+export function inferWidth(shapeOf: (name: string) => readonly number[] | undefined): number {
+  const conv1 = shapeOf('conv1.weight');
+  if (conv1 === undefined || conv1.length !== 4) return DEFAULT_WIDTH;
+  return widthFromStemChannels(conv1[0]);
+}
+
+/** Reads the architecture off a weight map (width from conv1; fc present? decoder present, from where?). */
 export function inferArchitecture(names: Iterable<string>, shapeOf: (name: string) => number[] | undefined): ResNet50Architecture {
   const all = new Set(names);
   const architecture: ResNet50Architecture = { name: 'resnet50', decoder: false };
+  const width = inferWidth(shapeOf);
+  if (width !== DEFAULT_WIDTH) architecture.width = width;
   const fcShape = shapeOf('fc.weight');
   if (fcShape !== undefined) architecture.headClasses = fcShape[0];
   if ([...all].some((name) => name.startsWith('decoder.'))) {
@@ -48,11 +73,14 @@ export function shapeProblems(architecture: ResNet50Architecture, shapes: Readon
   const problems: string[] = [];
   const expected = tensorSpecs(architecture);
   const expectedNames = new Set(expected.map((spec) => spec.name));
+  const width = widthOf(architecture);
+  // At width 1 the message is as before widths existed; otherwise it says which width was checked.
+  const model = width === DEFAULT_WIDTH ? 'resnet50' : `resnet50 ${widthLabel(width)} (width ${formatWidth(width)}: conv1 has ${BASE_STEM_CHANNELS * width} output channels)`;
   for (const spec of expected) {
     const shape = shapes.get(spec.name);
     if (shape === undefined) problems.push(`tensor ${spec.name} is missing`);
     else if (shape.length !== spec.shape.length || shape.some((size, i) => size !== spec.shape[i])) {
-      problems.push(`tensor ${spec.name} has shape [${shape.join(',')}], resnet50 expects [${spec.shape.join(',')}]`);
+      problems.push(`tensor ${spec.name} has shape [${shape.join(',')}], ${model} expects [${spec.shape.join(',')}]`);
     }
   }
   for (const name of shapes.keys()) {
@@ -61,8 +89,14 @@ export function shapeProblems(architecture: ResNet50Architecture, shapes: Readon
   return problems;
 }
 
+/** 'x1/4' for width 1/4 (as in "ResNet-50 x1/4"). */
+export function widthLabel(width: number): string {
+  return `x${formatWidth(width)}`;
+}
+
 export function describeArchitecture(architecture: ResNet50Architecture): string {
-  const parts = ['resnet50'];
+  const width = widthOf(architecture);
+  const parts = [width === DEFAULT_WIDTH ? 'resnet50' : `resnet50 ${widthLabel(width)}`];
   if (architecture.headClasses !== undefined) parts.push(`fc ${architecture.headClasses} classes`);
   if (architecture.decoder) parts.push(`decoder from ${architecture.decoderFrom ?? 'res5'}`);
   return parts.join(', ');

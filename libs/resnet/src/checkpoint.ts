@@ -13,6 +13,7 @@ import { describeArchitecture, inferArchitecture, shapeProblems, tensorSpecs, ty
 import { countParameters, elementCount, formatShape, type NamedWeights } from './named-weights.ts';
 import { pixelNormalizationDefault, type PixelNormalization } from './pixel-normalization.ts';
 import { assertWeightsMatch } from './weights-check.ts';
+import { isValidWidth } from './width.ts';
 
 export const CHECKPOINT_FORMAT = 'mgta-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -216,6 +217,10 @@ function validateArchitecture(file: string, value: unknown): ResNet50Architectur
   const classes = architecture.headClasses;
   if (classes !== undefined && !(Number.isInteger(classes) && (classes as number) > 0)) {
     throw new InputError(file, 'architecture.headClasses must be a positive integer', { field });
+  }
+  // Absent: width 1 (every checkpoint written before widths existed). See width.ts.
+  if (architecture.width !== undefined && !isValidWidth(architecture.width)) {
+    throw new InputError(file, `architecture.width ${JSON.stringify(architecture.width)} is not a ResNet-50 width: it must be a positive number with 64 × width a whole number of channels (e.g. 1, 0.5, 0.25, 0.125)`, { field });
   }
   return value as ResNet50Architecture;
 }

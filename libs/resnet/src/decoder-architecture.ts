@@ -28,9 +28,11 @@
  * Names: decoder.layer{4,3,2,1}.{i}.conv{1,2,3}.weight ([in,out,kh,kw], ConvTranspose2d layout),
  * decoder.layerK.{i}.bn{1,2,3}.*, decoder.layerK.{last}.shortcut.0.weight, .shortcut.1.*,
  * decoder.conv1.weight [64,3,8,8], decoder.conv1.bias [3].
+ * At a width multiplier w (width.ts) every channel count above scales by w exactly as the
+ * encoder's does (2048w->1024w->512w->256w->64w; the last layer 64w->3); the 3 image channels do not.
  */
 import {
-  BOTTLENECK_EXPANSION, RESNET50_STAGES, stageInputChannels, type DecoderStart, type StageSpec,
+  BOTTLENECK_EXPANSION, resnet50Stages, stageInputChannels, stemChannels, type DecoderStart, type StageSpec,
 } from './encoder-architecture.ts';
 import { batchNormSpecs, convTransposeSpec, type TensorSpec } from './tensor-spec.ts';
 
@@ -62,11 +64,17 @@ export const DECODER_INTERPOLATION_SCALE = 2;
 /** The last layer (choice 4): ConvTranspose2d(64, 3, kernel 8, stride 2, padding 3) with bias. */
 export const DECODER_OUTPUT_LAYER = { name: 'decoder.conv1', inChannels: 64, outChannels: 3, kernel: 8, stride: 2, padding: 3 } as const;
 
+/** The last layer at a width multiplier: ConvTranspose2d(64w, 3, ...). */
+export function decoderOutputLayer(width = 1): { name: 'decoder.conv1'; inChannels: number; outChannels: 3; kernel: 8; stride: 2; padding: 3 } {
+  return { ...DECODER_OUTPUT_LAYER, inChannels: stemChannels(width) };
+}
+
 /** Decoder stages in execution order (deepest first). */
-export function decoderStages(from: DecoderStart): DecoderStageSpec[] {
+export function decoderStages(from: DecoderStart, width = 1): DecoderStageSpec[] {
   const stages: DecoderStageSpec[] = [];
-  for (let index = RESNET50_STAGES.length - 1; index >= 0; index--) {
-    const stage = RESNET50_STAGES[index];
+  const encoderStages = resnet50Stages(width);
+  for (let index = encoderStages.length - 1; index >= 0; index--) {
+    const stage = encoderStages[index];
     if (from === 'res4' && stage.feature === 'res5') continue;
     stages.push({
       name: `decoder.${stage.name}`,
@@ -74,7 +82,7 @@ export function decoderStages(from: DecoderStart): DecoderStageSpec[] {
       blocks: stage.blocks,
       width: stage.width,
       inChannels: stage.width * BOTTLENECK_EXPANSION,
-      outChannels: stageInputChannels(index),
+      outChannels: stageInputChannels(index, width),
       upsample: stage.stride,
     });
   }
@@ -97,9 +105,9 @@ export function decoderBlocks(stage: DecoderStageSpec): DecoderBlockSpec[] {
   return blocks;
 }
 
-export function decoderTensorSpecs(from: DecoderStart): TensorSpec[] {
+export function decoderTensorSpecs(from: DecoderStart, width = 1): TensorSpec[] {
   const specs: TensorSpec[] = [];
-  for (const stage of decoderStages(from)) {
+  for (const stage of decoderStages(from, width)) {
     for (const block of decoderBlocks(stage)) {
       const { prefix, inChannels, width, outChannels } = block;
       specs.push(
@@ -115,7 +123,7 @@ export function decoderTensorSpecs(from: DecoderStart): TensorSpec[] {
       }
     }
   }
-  const last = DECODER_OUTPUT_LAYER;
+  const last = decoderOutputLayer(width);
   specs.push(
     convTransposeSpec(`${last.name}.weight`, last.inChannels, last.outChannels, last.kernel),
     { name: `${last.name}.bias`, shape: [last.outChannels], kind: 'convBias' },

@@ -25,7 +25,10 @@ function decoderBlock(x: tf.Tensor4D, block: DecoderBlockSpec, context: ForwardC
   return tf.relu(tf.add(out, shortcut)) as tf.Tensor4D;
 }
 
-/** Decodes res5 (or res4) to an NHWC image in the normalised input space (linear output). */
+/**
+ * Decodes res5 (or res4) to an NHWC image in the normalised input space (linear output). The
+ * structure (names, strides, kernels) is the same at every width; channels come from the weights.
+ */
 export function decode(feature: tf.Tensor4D, from: DecoderStart, context: ForwardContext): tf.Tensor4D {
   let out = feature;
   for (const stage of decoderStages(from)) {

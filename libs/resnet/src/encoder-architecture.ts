@@ -4,6 +4,7 @@
  * state_dict order.
  */
 import { batchNormSpecs, convSpec, type TensorSpec } from './tensor-spec.ts';
+import { checkWidth, scaleChannels } from './width.ts';
 
 export type FeatureName = 'res2' | 'res3' | 'res4' | 'res5';
 
@@ -16,20 +17,23 @@ export interface StageSpec {
   /** The feature this stage outputs, named as in the detection/SVM literature (res2 = conv2_x). */
   feature: FeatureName;
   blocks: number;
-  /** Bottleneck width; the block outputs width * BOTTLENECK_EXPANSION channels. */
+  /** Bottleneck width (planes); the block outputs width * BOTTLENECK_EXPANSION channels. */
   width: number;
   /** Stride of the first block's 3x3 conv (v1.5). */
   stride: number;
 }
 
 export const BOTTLENECK_EXPANSION = 4;
+/** Stem channels at width 1 (stemChannels(width) in general). */
 export const STEM_CHANNELS = 64;
+/** The stages at width 1 (resnet50Stages(width) in general). */
 export const RESNET50_STAGES: readonly StageSpec[] = [
   { name: 'layer1', feature: 'res2', blocks: 3, width: 64, stride: 1 },
   { name: 'layer2', feature: 'res3', blocks: 4, width: 128, stride: 2 },
   { name: 'layer3', feature: 'res4', blocks: 6, width: 256, stride: 2 },
   { name: 'layer4', feature: 'res5', blocks: 3, width: 512, stride: 2 },
 ];
+/** Feature channels at width 1 (featureChannels(feature, width) in general). */
 export const FEATURE_CHANNELS: Readonly<Record<FeatureName, number>> = {
   res2: 256, res3: 512, res4: 1024, res5: 2048,
 };
@@ -40,18 +44,35 @@ export const FEATURE_STRIDE: Readonly<Record<FeatureName, number>> = {
 export const BATCH_NORM_EPS = 1e-5; // torchvision default
 export const BATCH_NORM_MOMENTUM = 0.1; // PyTorch default
 
-/** Input channels of a stage: the stem's 64 for layer1, else the previous stage's output. */
-export function stageInputChannels(stageIndex: number): number {
-  return stageIndex === 0 ? STEM_CHANNELS : RESNET50_STAGES[stageIndex - 1].width * BOTTLENECK_EXPANSION;
+/** Stem (conv1, bn1) channels at a width multiplier: 64w. */
+export function stemChannels(width = 1): number {
+  return scaleChannels(STEM_CHANNELS, checkWidth(width));
 }
 
-export function encoderTensorSpecs(): TensorSpec[] {
-  const specs: TensorSpec[] = [convSpec('conv1.weight', STEM_CHANNELS, 3, 7), ...batchNormSpecs('bn1', STEM_CHANNELS)];
-  RESNET50_STAGES.forEach((stage, stageIndex) => {
+/** The four stages at a width multiplier: planes 64w/128w/256w/512w; blocks and strides unchanged. */
+export function resnet50Stages(width = 1): StageSpec[] {
+  checkWidth(width);
+  return RESNET50_STAGES.map((stage) => ({ ...stage, width: scaleChannels(stage.width, width) }));
+}
+
+/** Channels of a feature at a width multiplier: res2 256w, res3 512w, res4 1024w, res5 2048w. */
+export function featureChannels(feature: FeatureName, width = 1): number {
+  return scaleChannels(FEATURE_CHANNELS[feature], checkWidth(width));
+}
+
+/** Input channels of a stage: the stem's 64w for layer1, else the previous stage's output. */
+export function stageInputChannels(stageIndex: number, width = 1): number {
+  return stageIndex === 0 ? stemChannels(width) : resnet50Stages(width)[stageIndex - 1].width * BOTTLENECK_EXPANSION;
+}
+
+export function encoderTensorSpecs(width = 1): TensorSpec[] {
+  const stem = stemChannels(width);
+  const specs: TensorSpec[] = [convSpec('conv1.weight', stem, 3, 7), ...batchNormSpecs('bn1', stem)];
+  resnet50Stages(width).forEach((stage, stageIndex) => {
     const out = stage.width * BOTTLENECK_EXPANSION;
     for (let block = 0; block < stage.blocks; block++) {
       const prefix = `${stage.name}.${block}`;
-      const input = block === 0 ? stageInputChannels(stageIndex) : out;
+      const input = block === 0 ? stageInputChannels(stageIndex, width) : out;
       specs.push(
         convSpec(`${prefix}.conv1.weight`, stage.width, input, 1), ...batchNormSpecs(`${prefix}.bn1`, stage.width),
         convSpec(`${prefix}.conv2.weight`, stage.width, stage.width, 3), ...batchNormSpecs(`${prefix}.bn2`, stage.width),

@@ -3,12 +3,18 @@ export { countParameters, elementCount, isBatchNormBuffer } from './named-weight
 export type { TensorKind, TensorSpec } from './tensor-spec.ts';
 export {
   BATCH_NORM_EPS, BATCH_NORM_MOMENTUM, BOTTLENECK_EXPANSION, FEATURE_CHANNELS, FEATURE_STRIDE, RESNET50_STAGES, STEM_CHANNELS,
+  featureChannels, resnet50Stages, stemChannels,
   type DecoderStart, type FeatureName, type StageSpec,
 } from './encoder-architecture.ts';
 export {
-  DECODER_INTERPOLATION_SCALE, DECODER_OUTPUT_LAYER, decoderBlocks, decoderStages, type DecoderBlockSpec, type DecoderStageSpec,
+  DECODER_INTERPOLATION_SCALE, DECODER_OUTPUT_LAYER, decoderBlocks, decoderOutputLayer, decoderStages, type DecoderBlockSpec, type DecoderStageSpec,
 } from './decoder-architecture.ts';
-export { describeArchitecture, inferArchitecture, shapeProblems, tensorSpecs, type ResNet50Architecture } from './architecture.ts';
+export {
+  describeArchitecture, inferArchitecture, inferWidth, shapeProblems, tensorSpecs, widthLabel, widthOf, type ResNet50Architecture,
+} from './architecture.ts';
+export {
+  BASE_STEM_CHANNELS, DEFAULT_WIDTH, checkWidth, formatWidth, isValidWidth, parseWidth, scaleChannels, widthFromStemChannels,
+} from './width.ts';
 export { assertWeightsMatch, weightProblems } from './weights-check.ts';
 export { initialWeights } from './init.ts';
 export { batchNorm, type BatchNormMode, type BatchNormVariables } from './batch-norm.ts';

@@ -13,19 +13,20 @@
  */
 import { Random } from '@mgta/core';
 import { tensorSpecs, type ResNet50Architecture } from './architecture.ts';
-import { FEATURE_CHANNELS } from './encoder-architecture.ts';
 import { elementCount, type NamedWeights } from './named-weights.ts';
 import type { TensorSpec } from './tensor-spec.ts';
 
 export function initialWeights(architecture: ResNet50Architecture, seed: number): NamedWeights {
   const weights: NamedWeights = new Map();
-  for (const spec of tensorSpecs(architecture)) {
-    weights.set(spec.name, { shape: [...spec.shape], data: initialTensor(spec, tensorRandom(seed, spec.name)) });
+  const specs = tensorSpecs(architecture);
+  const fcFanIn = specs.find((spec) => spec.name === 'fc.weight')?.shape[1] ?? 0;
+  for (const spec of specs) {
+    weights.set(spec.name, { shape: [...spec.shape], data: initialTensor(spec, tensorRandom(seed, spec.name), fcFanIn) });
   }
   return weights;
 }
 
-function initialTensor(spec: TensorSpec, random: Random): Float32Array {
+function initialTensor(spec: TensorSpec, random: Random, fcFanIn: number): Float32Array {
   const data = new Float32Array(elementCount(spec.shape));
   switch (spec.kind) {
     case 'conv': {
@@ -41,8 +42,8 @@ function initialTensor(spec: TensorSpec, random: Random): Float32Array {
     case 'linearWeight':
     case 'linearBias': {
       // nn.Linear.reset_parameters: bound 1/sqrt(fan_in) for both weight and bias.
-      // The only Linear is fc, fed by the pooled res5 features.
-      const fanIn = FEATURE_CHANNELS.res5;
+      // The only Linear is fc [classes, 2048·width], fed by the pooled res5 features.
+      const fanIn = fcFanIn;
       const bound = 1 / Math.sqrt(fanIn);
       for (let i = 0; i < data.length; i++) data[i] = random.uniform(-bound, bound);
       break;

@@ -4,7 +4,7 @@
  * (see pixelNormalizationDefault). Weights move in and out as NamedWeights (PyTorch layouts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeArchitecture, inferArchitecture, tensorSpecs, type ResNet50Architecture } from './architecture.ts';
+import { describeArchitecture, inferArchitecture, tensorSpecs, widthOf, type ResNet50Architecture } from './architecture.ts';
 import { FEATURE_STRIDE, RESNET50_STAGES, type DecoderStart, type FeatureName } from './encoder-architecture.ts';
 import type { BatchNormMode, BatchNormVariables } from './batch-norm.ts';
 import { globalAveragePool } from './conv-ops.ts';
@@ -26,7 +26,7 @@ export interface ModelOutputs {
   res3: tf.Tensor4D;
   res4: tf.Tensor4D;
   res5: tf.Tensor4D;
-  /** Global average pool of res5: [N, 2048]. */
+  /** Global average pool of res5: [N, 2048·width]. */
   pool: tf.Tensor2D;
   /** fc(pool): [N, headClasses]; needs a head. */
   logits: tf.Tensor2D;
@@ -93,6 +93,11 @@ export class ResNet50 {
     const architecture = inferArchitecture(weights.keys(), (name) => weights.get(name)?.shape);
     assertWeightsMatch(architecture, weights);
     return new ResNet50(weights, architecture);
+  }
+
+  /** The width multiplier (1 for torchvision's ResNet-50). */
+  get width(): number {
+    return widthOf(this.architecture);
   }
 
   /** torchvision's random initialisation (see init.ts), deterministic in `seed`. */
@@ -225,10 +230,12 @@ export class ResNet50 {
   }
 }
 
-/** Spells out the decoder start, so equal architectures compare equal. */
+/** Spells out the decoder start and drops a width of 1, so equal architectures compare equal. */
 function normalizeArchitecture(architecture: ResNet50Architecture): ResNet50Architecture {
   const normalized: ResNet50Architecture = { name: 'resnet50', decoder: architecture.decoder };
   if (architecture.decoder) normalized.decoderFrom = architecture.decoderFrom ?? 'res5';
   if (architecture.headClasses !== undefined) normalized.headClasses = architecture.headClasses;
+  const width = widthOf(architecture);
+  if (width !== 1) normalized.width = width;
   return normalized;
 }

@@ -53,6 +53,15 @@ export interface Fingerprint {
   sha256: string;
 }
 
+/** A model in a record: its name and weights hash, plus what describes the network. */
+export interface ModelFingerprint extends Fingerprint {
+  /**
+   * ResNet-50 width multiplier (every channel count times this; res4 has 1024·width channels).
+   * Absent in records written before widths existed, which are all width 1.
+   */
+  width?: number;
+}
+
 /** A full benchmark record: enough to reproduce and to compare numbers honestly. */
 export interface BenchmarkRecord<Protocol = Record<string, unknown>, ModelResult = unknown> {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
@@ -64,6 +73,6 @@ export interface BenchmarkRecord<Protocol = Record<string, unknown>, ModelResult
   seeds: Record<string, number>;
   software: SoftwareVersions;
   execution: ExecutionRecord;
-  models: Record<string, { model: Fingerprint; result: ModelResult }>;
+  models: Record<string, { model: ModelFingerprint; result: ModelResult }>;
 }
 export type { PretrainMetricFields, PretrainMetricLine } from './pretrain-metrics.ts';

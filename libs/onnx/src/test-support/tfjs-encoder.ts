@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { STEM, blocksUpTo, BN_EPS, type ConvSpec, type EncoderLayer, type NamedWeights } from '../resnet50-layout.ts';
+import { blocksUpTo, stemSpec, widthOfWeights, BN_EPS, type ConvSpec, type EncoderLayer, type NamedWeights } from '../resnet50-layout.ts';
 
 /**
  * An independent ResNet-50 encoder in tfjs (NHWC, BN not folded) for parity tests of the ONNX
@@ -9,15 +9,16 @@ import { STEM, blocksUpTo, BN_EPS, type ConvSpec, type EncoderLayer, type NamedW
  */
 export async function tfjsEncoder(weights: NamedWeights, layer: EncoderLayer, nchw: Float32Array, dims: number[]): Promise<Float32Array> {
   await setBackend();
+  const width = widthOfWeights(weights);
   return tf.tidy(() => {
     const [n, c, h, w] = dims;
     let x = tf.tensor4d(nchw, [n, c, h, w]).transpose([0, 2, 3, 1]) as tf.Tensor4D;
-    x = convBn(weights, STEM, x).relu() as tf.Tensor4D;
+    x = convBn(weights, stemSpec(width), x).relu() as tf.Tensor4D;
     if (layer !== 'conv1') {
       // Zero padding is exact for the max pool here: its input is post-ReLU, so ≥ 0.
       x = tf.maxPool(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D, 3, 2, 'valid');
     }
-    for (const block of blocksUpTo(layer)) {
+    for (const block of blocksUpTo(layer, width)) {
       let y = convBn(weights, block.main[0], x).relu() as tf.Tensor4D;
       y = convBn(weights, block.main[1], y).relu() as tf.Tensor4D;
       y = convBn(weights, block.main[2], y);

@@ -1,6 +1,6 @@
 import { GraphBuilder } from '../graph-builder.ts';
 import { foldConvBn } from '../fold-batch-norm.ts';
-import { STEM, resnet50Blocks, type ConvSpec, type NamedWeights } from '../resnet50-layout.ts';
+import { resnet50Blocks, stemSpec, widthOfWeights, type ConvSpec, type NamedWeights } from '../resnet50-layout.ts';
 import { Random } from '@mgta/core';
 
 export interface TorchvisionLikeOptions {
@@ -23,9 +23,12 @@ export interface TorchvisionLikeOptions {
 /**
  * A full torchvision-style ResNet-50 ONNX (stem, bottlenecks, GlobalAveragePool, Flatten, Gemm
  * fc) as old torch.onnx exporters wrote it: tensors numbered ('input.1', '497', 'onnx::Conv_12'),
- * so an importer cannot lean on names. Built in TS so tests need no Python.
+ * so an importer cannot lean on names. Built in TS so tests need no Python. At the width of
+ * `weights` (conv1's out-channels / 64): a width-1/4 model is what PyTorch exports of a
+ * torchvision-structured ResNet-50 with every channel count divided by 4.
  */
 export function buildTorchvisionLikeResnet(weights: NamedWeights, options: TorchvisionLikeOptions = {}): Uint8Array {
+  const width = widthOfWeights(weights);
   const foldBn = options.foldBn ?? true;
   const epsilon = options.epsilon ?? 1e-5;
   const stageBlocks = options.stageBlocks ?? [3, 4, 6, 3];
@@ -60,10 +63,10 @@ export function buildTorchvisionLikeResnet(weights: NamedWeights, options: Torch
   };
 
   g.addInput('input.1', 'float32', [1, 3, 224, 224]);
-  let x = g.addNode('Relu', [convUnit(STEM, 'input.1', true)], [fresh()])[0];
+  let x = g.addNode('Relu', [convUnit(stemSpec(width), 'input.1', true)], [fresh()])[0];
   if (options.insertAfterStem) x = g.addNode(options.insertAfterStem, [x], [fresh()])[0];
   x = g.addNode('MaxPool', [x], [fresh()], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] })[0];
-  for (const block of resnet50Blocks()) {
+  for (const block of resnet50Blocks(width)) {
     if (block.index >= (stageBlocks[block.stage - 1] ?? 0)) continue;
     let y = g.addNode('Relu', [convUnit(block.main[0], x)], [fresh()])[0];
     y = g.addNode('Relu', [convUnit(block.main[1], y)], [fresh()])[0];
@@ -74,7 +77,8 @@ export function buildTorchvisionLikeResnet(weights: NamedWeights, options: Torch
   const pooled = g.addNode('GlobalAveragePool', [x], [fresh()])[0];
   const flat = g.addNode('Flatten', [pooled], [fresh()], { axis: 1 })[0];
   const random = new Random(7);
-  const fcWeight = g.addInitializer('fc.weight', [10, 2048], Float32Array.from({ length: 20480 }, () => random.normal() * 0.01));
+  const features = 2048 * width;
+  const fcWeight = g.addInitializer('fc.weight', [10, features], Float32Array.from({ length: 10 * features }, () => random.normal() * 0.01));
   const fcBias = g.addInitializer('fc.bias', [10], new Float32Array(10));
   g.addNode('Gemm', [flat, fcWeight, fcBias], ['495'], { alpha: { float: 1 }, beta: { float: 1 }, transB: 1 });
   g.addOutput('495', 'float32', [1, 10]);

@@ -3,7 +3,7 @@
  * the paper's "features" of N1/N2) or res4, in eval mode (BN running statistics), no flips.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FEATURE_CHANNELS, globalAveragePool, type ResNet50 } from '@mgta/resnet';
+import { featureChannels, globalAveragePool, type ResNet50 } from '@mgta/resnet';
 import type { ImageLoader } from './image-loader.ts';
 import type { ClusterFeature } from './pretrain-preset.ts';
 
@@ -12,7 +12,7 @@ export async function extractFeatures(
   onBatch?: (done: number) => void,
 ): Promise<{ x: Float32Array; n: number; d: number }> {
   const n = indices.length;
-  const d = FEATURE_CHANNELS[feature];
+  const d = featureChannels(feature, model.width); // 2048·width for res5, 1024·width for res4
   const x = new Float32Array(n * d);
   const s = loader.size;
   for (let start = 0; start < n; start += batchSize) {

@@ -6,6 +6,7 @@
  */
 import { InputError } from '@mgta/core';
 import type { Preset } from '@mgta/presets';
+import { checkWidth, type ResNet50Architecture } from '@mgta/resnet';
 
 export type ClusterFeature = 'res5' | 'res4';
 
@@ -23,6 +24,12 @@ export interface PretrainPreset {
   learningRate: number;
   /** Encoder depth the decoder reads: the paper uses res5; res4 is cheaper on a CPU. */
   decoderFrom: 'res5' | 'res4';
+  /**
+   * ResNet-50 width multiplier of every model the preset trains (and of its random model):
+   * every channel count times this (0.25: res4 256, res5 512). Optional, default 1; left out of
+   * the parsed section when the preset does not give it, so existing runs record what they did.
+   */
+  width?: number;
   /** Write a resumable state every this many steps (and at every epoch end). */
   checkpointEverySteps: number;
   /** Batch size of the feature extraction before clustering (forward only). */
@@ -92,6 +99,14 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
   if (inputSize % stride !== 0) {
     throw new InputError(file, `must be divisible by ${stride} (the stride of ${decoderFrom}) so the decoder comes back at the input size`, { field: 'pretrain.inputSize' });
   }
+  let width: number | undefined;
+  if (p.width !== undefined) {
+    try {
+      width = checkWidth(p.width, 'the width');
+    } catch (error) {
+      throw new InputError(file, (error as Error).message, { field: 'pretrain.width' });
+    }
+  }
   const m = obj(p.mgta, 'pretrain.mgta');
   const k = intList(m, 'k', 'pretrain.mgta', 2);
   if (k.length !== 2) throw new InputError(file, 'must list exactly two K values (the paper\'s 100 and 300)', { field: 'pretrain.mgta.k' });
@@ -103,6 +118,7 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
     batchSize: int(p, 'batchSize', 'pretrain', 2),
     learningRate: lr,
     decoderFrom,
+    ...(width !== undefined ? { width } : {}),
     checkpointEverySteps: int(p, 'checkpointEverySteps', 'pretrain', 1),
     featureBatchSize: int(p, 'featureBatchSize', 'pretrain', 1),
     iae: { epochs: int(obj(p.iae, 'pretrain.iae'), 'epochs', 'pretrain.iae', 1) },
@@ -119,4 +135,9 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
       kmeansMaxIterations: int(m, 'kmeansMaxIterations', 'pretrain.mgta', 1),
     },
   };
+}
+
+/** The architecture fields the preset sets: its width, when it gives one other than 1. */
+export function presetWidth(preset: Pick<PretrainPreset, 'width'>): Pick<ResNet50Architecture, 'width'> {
+  return preset.width !== undefined && preset.width !== 1 ? { width: preset.width } : {};
 }

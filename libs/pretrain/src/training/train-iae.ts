@@ -11,13 +11,14 @@ import type { PretrainJob, TrainerResult } from './job.ts';
 import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { autoEncoderStep } from './train-steps.ts';
 
-export function autoEncoderArchitecture(decoderFrom: 'res5' | 'res4'): ResNet50Architecture {
-  return { name: 'resnet50', decoder: true, decoderFrom };
+/** The auto-encoder (IAE, MGTA's N1/N2): ResNet-50 (at the preset's width) + Table 1 decoder. */
+export function autoEncoderArchitecture(decoderFrom: 'res5' | 'res4', width = 1): ResNet50Architecture {
+  return { name: 'resnet50', decoder: true, decoderFrom, ...(width !== 1 ? { width } : {}) };
 }
 
 export async function trainIae(job: PretrainJob): Promise<TrainerResult> {
   const { preset, seed, loader, run } = job;
-  const architecture = autoEncoderArchitecture(preset.decoderFrom);
+  const architecture = autoEncoderArchitecture(preset.decoderFrom, preset.width);
   const model = run.net('iae', architecture, () => ResNet50.random(architecture, seed));
   // With the decoder on res4, layer4 (res5) is not on the reconstruction path: it gets no
   // gradient and keeps its seeded random init (MGTA's triplet loss on GAP-res5 trains it later).

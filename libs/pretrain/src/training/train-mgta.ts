@@ -34,7 +34,7 @@ export async function trainMgta(job: PretrainJob, options: MgtaOptions): Promise
   const { preset, seed, loader, run, set } = job;
   const { T, E, P, K } = preset.mgta;
   const n = set.files.length;
-  const architecture = autoEncoderArchitecture(preset.decoderFrom);
+  const architecture = autoEncoderArchitecture(preset.decoderFrom, preset.width);
   const nets = {
     N1: run.net('N1', architecture, () => ResNet50.fromNamedWeights(options.iae)),
     N2: run.net('N2', architecture, () => ResNet50.fromNamedWeights(options.iae)),

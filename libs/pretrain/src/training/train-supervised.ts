@@ -7,6 +7,7 @@ import { InputError, startProgress } from '@mgta/core';
 import { ResNet50, type ResNet50Architecture } from '@mgta/resnet';
 import { trainableParams } from './adam.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
+import { presetWidth } from './pretrain-preset.ts';
 import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { supervisedStep } from './train-steps.ts';
 
@@ -17,7 +18,7 @@ export async function trainSupervised(job: PretrainJob): Promise<TrainerResult> 
   }
   const labels = set.labels;
   const classes = set.classNames.length;
-  const architecture: ResNet50Architecture = { name: 'resnet50', decoder: false, headClasses: classes };
+  const architecture: ResNet50Architecture = { name: 'resnet50', decoder: false, headClasses: classes, ...presetWidth(preset) };
   const model = run.net('supervised', architecture, () => ResNet50.random(architecture, seed));
   const adam = run.optimizer('supervised');
   const variables = [...trainableParams(model.namedVariables()).values()];

@@ -9,7 +9,7 @@
  * The state is written every `checkpointEverySteps` steps and at every epoch end.
  */
 import { join } from 'node:path';
-import { ResNet50, type NamedWeights, type ResNet50Architecture } from '@mgta/resnet';
+import { ResNet50, describeArchitecture, type NamedWeights, type ResNet50Architecture } from '@mgta/resnet';
 import { Adam, trainableParams } from './adam.ts';
 import { MetricsLog, type MetricFields } from './metrics-log.ts';
 import { readBundle, writeBundle, type BundleArray } from './tensor-bundle.ts';
@@ -93,8 +93,9 @@ export class TrainingRun {
       if (key.startsWith(prefix)) savedWeights.set(key.slice(prefix.length), { shape: value.shape, data: value.data as Float32Array });
     }
     const model = savedWeights.size > 0 ? ResNet50.fromNamedWeights(savedWeights) : initial();
-    if (model.architecture.decoder !== architecture.decoder || model.architecture.headClasses !== architecture.headClasses) {
-      throw new Error(`net ${name} has an unexpected architecture`);
+    if (model.architecture.decoder !== architecture.decoder || model.architecture.headClasses !== architecture.headClasses
+      || model.width !== (architecture.width ?? 1)) {
+      throw new Error(`net ${name} has an unexpected architecture: ${describeArchitecture(model.architecture)}, expected ${describeArchitecture(architecture)}`);
     }
     this.nets.set(name, model);
     return model;
