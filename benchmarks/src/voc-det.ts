@@ -19,7 +19,7 @@ import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
 import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
 import { presetModelIds, resolveBenchModels } from './model-registry.ts';
-import { RESULTS_SCHEMA_VERSION, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
+import { RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DET_COLUMNS = ['07', '07+12'] as const;
@@ -130,7 +130,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
         `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
     }
-    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : path, sha256: checkpoint.manifest.weightsSha256, width }, result };
+    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : recordedPath(path), sha256: checkpoint.manifest.weightsSha256, width }, result };
   }
   const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
   const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));
@@ -139,7 +139,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
     benchmark: 'voc-det',
     createdAt: new Date().toISOString(),
     preset: preset.name,
-    dataset: { name: options.devkit ? devkit : `fashion-voc-${preset.name}`, sha256: datasetSha },
+    dataset: { name: options.devkit ? recordedPath(devkit) : `fashion-voc-${preset.name}`, sha256: datasetSha },
     protocol: {
       ...protocolRecord(protocol),
       trainSets: { '07': 'VOC2007 trainval', '07+12': 'VOC2007 trainval + VOC2012 trainval' },

@@ -66,6 +66,8 @@ describe('runVoc07Cls', () => {
     // Difficult-only test images are dropped: npos counts label-1 images only.
     expect(result.evaluation.classes.dark.npos + result.evaluation.classes.light.npos).toBe(12 - [15, 17, 22].filter((i) => i % 7 === 3).length);
     expect(result.features.dimension).toBe(9216);
+    // The model folder is outside the repository: recorded by name, not as this machine's path.
+    expect(record.models.random.model.name).toBe('random');
     expect(record.models.random.model.width).toBe(1); // the model's ResNet-50 width, recorded
     expect(record.protocol).toMatchObject({ splits: { train: 'trainval', test: 'test' } });
     expect((record.protocol as { svm: { costs: number[] } }).svm.costs).toEqual([0.01, 0.1, 1, 2, 5, 10, 15, 20, 50, 100, 1000]);

@@ -7,7 +7,7 @@ import type { Device } from '@mgta/onnx';
 import { loadPreset } from '@mgta/presets';
 import { bootstrapMapInterval } from '@mgta/report';
 import {
-  RESULTS_SCHEMA_VERSION, softwareVersions,
+  RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions,
   type ClassAp, type EvaluationResult, type Voc07ClsModelResult, type Voc07ClsRecord,
 } from '@mgta/results-schema';
 import { COST_LISTS, GOYAL2019_PROTOCOL, parseCosts, runVocSvm, type SvmProtocol } from '@mgta/svm';
@@ -89,7 +89,7 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
       features: { layer: section.layer, dimension: train.cols, trainvalSha256: sha256OfFile(splits.train.npyPath), testSha256: sha256OfFile(splits.test.npyPath) },
       seconds: { extract: extractSeconds, svm: svm.seconds.total },
     };
-    results[model.id] = { model: { name: model.path, sha256: splits.train.meta.model.sha256, width: splits.train.meta.model.width ?? 1 }, result: modelResult };
+    results[model.id] = { model: { name: recordedPath(model.path), sha256: splits.train.meta.model.sha256, width: splits.train.meta.model.width ?? 1 }, result: modelResult };
     log(`voc07-cls: ${model.id} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);
   }
 

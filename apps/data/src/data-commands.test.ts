@@ -48,6 +48,23 @@ describe('check-voc', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('lists an annotation the XML parser refuses with the other problems, not stopping at it', async () => {
+    const bad = join(root, 'bad-xml');
+    cpSync(join(root, 'good'), bad, { recursive: true });
+    const year = join(bad, 'VOCdevkit', 'VOC2007');
+    const xml = join(year, 'Annotations', '000001.xml');
+    writeFileSync(xml, '<?xml version="1.0"?>\n<!DOCTYPE annotation [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<annotation><filename>&x;</filename></annotation>\n');
+    const jpeg = join(year, 'JPEGImages', '000002.jpg');
+    writeFileSync(jpeg, readFileSync(jpeg).subarray(0, 200));
+    const errors: string[] = [];
+    await expect(runCheckVoc({ devkit: join(bad, 'VOCdevkit'), year: '2007' }, { out: () => undefined, err: (t) => errors.push(t) }))
+      .rejects.toThrow(/VOC2007: 2 problem\(s\) found/);
+    expect(errors).toEqual([
+      `${xml}: cannot read the XML: External entities are not supported\n`,
+      expect.stringMatching(/000002\.jpg: does not decode as a JPEG/),
+    ]);
+  });
+
   it('reports a missing devkit', async () => {
     await expect(runCheckVoc({ devkit: join(root, 'nowhere'), year: '2007' }, silent)).rejects.toThrow(/1 problem/);
   });

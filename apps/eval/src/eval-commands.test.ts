@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -16,12 +16,13 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 async function mgta(args: string[]): Promise<void> {
   const program = new Command('mgta').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   registerEvalCommands(program);
-  const stdout = process.stdout.write;
+  const [stdout, stderr] = [process.stdout.write, process.stderr.write];
   process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
     await program.parseAsync(['node', 'mgta', ...args]);
   } finally {
-    process.stdout.write = stdout;
+    [process.stdout.write, process.stderr.write] = [stdout, stderr];
   }
 }
 
@@ -83,5 +84,56 @@ describe('mgta eval-det / eval-cls', () => {
     const direct = evaluateDetections({ devkit: join(CASE, 'VOCdevkit'), year: '2007', split: 'test', resultsDir: join(CASE, 'results'), iouThreshold: 0.75 });
     expect(written.map07).toBe(direct.map07);
     expect(written.map07).toBeLessThan(expected.det_map07);
+  });
+
+  it('a missing result file fails naming the class and folder; --allow-missing scores it 0 and lists it', async () => {
+    const results = join(out, 'missing-car');
+    cpSync(join(CASE, 'results'), results, { recursive: true });
+    rmSync(join(results, 'comp4_det_test_car.txt'));
+    const args = ['eval-det', '--devkit', join(CASE, 'VOCdevkit'), '--results', results];
+    await expect(mgta(args)).rejects.toThrow(InputError);
+    await expect(mgta(args)).rejects.toThrow(`${results}: no result file comp4_det_test_<class>.txt for 1 of 20 classes: car (--allow-missing scores them AP 0)`);
+
+    const json = join(out, 'missing-car.json');
+    await mgta([...args, '--allow-missing', '--json', json]);
+    const written = JSON.parse(readFileSync(json, 'utf8'));
+    expect(written.missing).toEqual(['car']);
+    expect(written.classes.car.ap).toBe(0);
+    let printed = '';
+    let warned = '';
+    runEvalCls(
+      { devkit: join(CASE, 'VOCdevkit'), year: '2007', split: 'test', results, allowMissing: true },
+      { out: (text) => (printed += text), err: (text) => (warned += text) },
+    );
+    expect(printed).not.toMatch(/no result file/);
+    rmSync(join(results, 'comp1_cls_test_dog.txt'));
+    runEvalCls(
+      { devkit: join(CASE, 'VOCdevkit'), year: '2007', split: 'test', results, allowMissing: true },
+      { out: (text) => (printed += text), err: (text) => (warned += text) },
+    );
+    expect(printed).toMatch(/\nno result file for dog: scored AP 0 \(--allow-missing\)\n/);
+    expect(warned).toBe(`warning: ${results} has no result file for dog; scored AP 0 (--allow-missing)\n`);
+  });
+
+  it('an empty --results folder is an error even with --allow-missing', async () => {
+    const empty = join(out, 'empty');
+    mkdirSync(empty);
+    await expect(mgta(['eval-cls', '--devkit', join(CASE, 'VOCdevkit'), '--results', empty, '--allow-missing']))
+      .rejects.toThrow(`${empty}: no result file comp1_cls_test_<class>.txt for any of the 20 class(es) (the folder is empty)`);
+  });
+
+  it('--json refuses to overwrite a result file or a devkit file', async () => {
+    const results = join(out, 'json-target');
+    cpSync(join(CASE, 'results'), results, { recursive: true });
+    const target = join(results, 'comp4_det_test_car.txt');
+    const before = readFileSync(target, 'utf8');
+    const base = ['--devkit', join(CASE, 'VOCdevkit'), '--results', results];
+    await expect(mgta(['eval-det', ...base, '--json', target])).rejects.toThrow(`--json: ${target} is an input of this run`);
+    expect(readFileSync(target, 'utf8')).toBe(before);
+    const labels = join(CASE, 'VOCdevkit', 'VOC2007', 'ImageSets', 'Main', 'test.txt');
+    await expect(mgta(['eval-cls', ...base, '--json', labels])).rejects.toThrow(/--json: .*test\.txt is a file of the input folder/);
+    // A new file beside the results is fine.
+    writeFileSync(join(results, 'notes.txt'), '');
+    await mgta(['eval-det', ...base, '--json', join(results, 'det.json')]);
   });
 });

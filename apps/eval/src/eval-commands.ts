@@ -1,6 +1,8 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError, writeJsonAtomic } from '@mgta/core';
-import type { EvaluationResult } from '@mgta/results-schema';
+import { refuseToOverwriteInput, type EvaluationResult } from '@mgta/results-schema';
 import { evaluateClassification, evaluateDetections } from '@mgta/voc-eval';
 import { formatResultTable } from './format-table.ts';
 
@@ -15,6 +17,8 @@ export interface EvalCommandOptions {
   json?: string;
   /** IoU threshold (eval-det only), as given on the command line. */
   iou?: string;
+  /** Score a class without a result file as AP 0 instead of failing. */
+  allowMissing?: boolean;
 }
 
 export interface EvalIo {
@@ -27,13 +31,15 @@ const processIo: EvalIo = { out: (text) => process.stdout.write(text), err: (tex
 /** `mgta eval-det`: detection AP of comp4_det_<split>_<cls>.txt files. */
 export function runEvalDet(options: EvalCommandOptions, io: EvalIo = processIo): EvaluationResult {
   const iouThreshold = parseIou(options.iou);
-  const result = evaluateDetections({ ...common(options, io), iouThreshold });
+  checkJsonTarget(options, 'comp4_det');
+  const result = evaluateDetections({ ...common(options), iouThreshold });
   return report(result, `VOC${options.year} ${options.split} detection AP (%) at IoU > ${iouThreshold}`, options, io);
 }
 
 /** `mgta eval-cls`: classification AP of comp1_cls_<split>_<cls>.txt files. */
 export function runEvalCls(options: EvalCommandOptions, io: EvalIo = processIo): EvaluationResult {
-  const result = evaluateClassification(common(options, io));
+  checkJsonTarget(options, 'comp1_cls');
+  const result = evaluateClassification(common(options));
   return report(result, `VOC${options.year} ${options.split} classification AP (%)`, options, io);
 }
 
@@ -45,7 +51,8 @@ export function registerEvalCommands(program: Command): void {
       .option('--split <split>', 'image set of ImageSets/Main', 'test')
       .requiredOption('--results <dir>', 'folder with the result files')
       .option('--classes <list>', 'comma-separated classes (default: classes.txt or the 20 VOC classes)')
-      .option('--json <file>', 'also write the result as JSON');
+      .option('--json <file>', 'also write the result as JSON')
+      .option('--allow-missing', 'score a class whose result file is missing as AP 0 (listed in the output) instead of failing');
   shared(program.command('eval-det').description('VOC detection AP of comp4_det_<split>_<cls>.txt files (Detectron voc_eval semantics)'))
     .option('--iou <threshold>', 'IoU a detection must exceed to match', '0.5')
     .action((options: EvalCommandOptions) => {
@@ -58,7 +65,7 @@ export function registerEvalCommands(program: Command): void {
   );
 }
 
-function common(options: EvalCommandOptions, io: EvalIo) {
+function common(options: EvalCommandOptions) {
   return {
     devkit: options.devkit,
     year: options.year,
@@ -67,12 +74,24 @@ function common(options: EvalCommandOptions, io: EvalIo) {
     classes: parseClasses(options.classes),
     // The JSON holds only the APs; curves are for the in-process API.
     maxPrPoints: 0,
-    onMissingFile: (file: string, cls: string) => io.err(`warning: ${file} does not exist; AP of ${cls} is 0\n`),
+    allowMissing: options.allowMissing === true,
   };
+}
+
+/** --json must not land on a result file or a devkit file that this run reads. */
+function checkJsonTarget(options: EvalCommandOptions, competition: 'comp4_det' | 'comp1_cls'): void {
+  if (options.json === undefined) return;
+  const dir = options.results;
+  const prefix = `${competition}_${options.split}_`;
+  const resultFiles = existsSync(dir) && statSync(dir).isDirectory()
+    ? readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.txt')).map((name) => join(dir, name))
+    : [];
+  refuseToOverwriteInput('--json', options.json, { files: resultFiles, folders: [options.devkit] });
 }
 
 function report(result: EvaluationResult, title: string, options: EvalCommandOptions, io: EvalIo): EvaluationResult {
   io.out(formatResultTable(result, title));
+  if (result.missing !== undefined) io.err(`warning: ${options.results} has no result file for ${result.missing.join(', ')}; scored AP 0 (--allow-missing)\n`);
   if (options.json !== undefined) writeJsonAtomic(options.json, result);
   return result;
 }

@@ -12,6 +12,7 @@ export function formatResultTable(result: EvaluationResult, title: string): stri
     lines.push(row(name, String(c.npos), formatAp(c.ap), formatAp(c.ap07)));
   }
   lines.push(row('mean', '', formatAp(result.map), formatAp(result.map07)));
+  if (result.missing !== undefined) lines.push(`no result file for ${result.missing.join(', ')}: scored AP 0 (--allow-missing)`);
   return lines.join('\n') + '\n';
 }
 

@@ -73,4 +73,53 @@ describe('mgta svm-voc', () => {
     await expect(runSvmVoc(fixture({ noDogs: true }).args, { out: () => {} })).rejects.toThrow(/class "dog" has no positive training image/);
     await expect(runSvmVoc({ ...fixture().args, costs: 'nope' }, { out: () => {} })).rejects.toThrow(InputError);
   });
+
+  it('refuses trainval and test features of different models, layers, poolings or image sizes', async () => {
+    const meta = (split: string, overrides: Record<string, unknown> = {}) => ({
+      layer: 'res4', pooling: { kernel: 8, stride: 3, padding: 0, countIncludePad: true }, inputSize: 224,
+      model: { path: 'models/a', sha256: 'a'.repeat(64) }, data: { split }, ...overrides,
+    });
+    const { root, args } = fixture();
+    const sidecar = (split: string, overrides: Record<string, unknown> = {}) => {
+      const file = join(root, `${split}.json`);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...meta(split, overrides) }));
+    };
+    sidecar('trainval');
+    sidecar('test');
+    // Same model, other paths and splits: fine.
+    await runSvmVoc({ ...args, json: undefined }, { out: () => {} });
+    sidecar('test', { model: { path: 'models/b', sha256: 'b'.repeat(64) } });
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(
+      `${join(root, 'test.json')}: model.sha256: "${'b'.repeat(64)}" here but "${'a'.repeat(64)}" in ${join(root, 'trainval.json')}`,
+    );
+    sidecar('test', { layer: 'res5' });
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/test\.json: layer: "res5" here but "res4" in .*trainval\.json/);
+    sidecar('test', { pooling: { kernel: 6, stride: 1, padding: 0, countIncludePad: true } });
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/test\.json: pooling: .*"kernel":6.* here but .*"kernel":8.* in .*trainval\.json/);
+    sidecar('test', { inputSize: 160 });
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/test\.json: inputSize: 160 here but 224 in .*trainval\.json/);
+    writeFileSync(join(root, 'test.json'), JSON.stringify({ ids: JSON.parse(readFileSync(join(root, 'test.json'), 'utf8')).ids }));
+    await expect(runSvmVoc(args, { out: () => {} })).rejects.toThrow(/test\.json: model\.sha256: not recorded here but "a+" in .*trainval\.json/);
+  });
+
+  it('--json refuses to overwrite an input, naming it, before any work', async () => {
+    const { root, args } = fixture();
+    for (const input of ['test.json', 'trainval.json', 'test.npy', 'trainval.npy']) {
+      const before = readFileSync(join(root, input));
+      await expect(runSvmVoc({ ...args, json: join(root, input) }, { out: () => {} })).rejects.toThrow(
+        `--json: ${join(root, input)} is an input of this run`,
+      );
+      expect(readFileSync(join(root, input))).toEqual(before);
+    }
+    const labels = join(root, 'VOC2007', 'ImageSets', 'Main', 'cat_test.txt');
+    await expect(runSvmVoc({ ...args, json: labels }, { out: () => {} })).rejects.toThrow(/--json: .*cat_test\.txt is a file of the input folder/);
+  });
+
+  it('records the inputs without this machine\'s folders', async () => {
+    const { args } = fixture();
+    await runSvmVoc(args, { out: () => {} });
+    const json = JSON.parse(readFileSync(args.json!, 'utf8'));
+    expect(json.features).toMatchObject({ train: 'trainval.npy', test: 'test.npy' });
+    expect(json.dataset.devkit).not.toMatch(/^\//);
+  });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, machineInfo, startProgress, writeJsonAtomic, type Progress } from '@mgta/core';
 import { readNpy, type NpyMatrix } from '@mgta/features';
+import { recordedPath, refuseToOverwriteInput } from '@mgta/results-schema';
 import {
   COST_LISTS,
   GOYAL2019_PROTOCOL,
@@ -13,6 +14,7 @@ import {
   type SvmRunResult,
 } from '@mgta/svm';
 import { readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
+import { checkSameFeatureSource } from './feature-provenance.ts';
 
 export interface SvmVocOptions {
   devkit: string;
@@ -48,12 +50,17 @@ export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new InputError('--threads', `"${options.threads}" is not a non-negative integer`);
 
   const yearDir = resolveYearDir(options.devkit, options.year);
+  if (options.json !== undefined) {
+    const files = [options.train, options.test, idsPathOf(options.train), idsPathOf(options.test)];
+    refuseToOverwriteInput('--json', options.json, { files, folders: [yearDir] });
+  }
   const classes = resolveClasses(yearDir, options.classes?.split(',').map((c) => c.trim()));
   const train = loadFeatures(options.train, readImageSet(yearDir, options.trainSplit), options.trainSplit);
   const test = loadFeatures(options.test, readImageSet(yearDir, options.testSplit), options.testSplit);
   if (train.matrix.cols !== test.matrix.cols) {
     throw new InputError(options.test, `has ${test.matrix.cols} feature dimensions, ${options.train} has ${train.matrix.cols}`);
   }
+  checkSameFeatureSource({ file: idsPathOf(options.train), meta: train.meta }, { file: idsPathOf(options.test), meta: test.meta });
   const svmClasses = classes.map((name) => ({
     name,
     trainLabels: labelsInOrder(yearDir, name, options.trainSplit, train.ids),
@@ -85,8 +92,8 @@ export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t
     writeJsonAtomic(options.json, {
       benchmark: 'voc07-svm',
       createdAt: new Date().toISOString(),
-      dataset: { devkit: options.devkit, year: options.year, trainSplit: options.trainSplit, testSplit: options.testSplit },
-      features: { train: options.train, test: options.test, dimensions: train.matrix.cols },
+      dataset: { devkit: recordedPath(options.devkit), year: options.year, trainSplit: options.trainSplit, testSplit: options.testSplit },
+      features: { train: recordedPath(options.train), test: recordedPath(options.test), dimensions: train.matrix.cols },
       protocol: { ...protocol, costList: COST_LISTS[options.costs] !== undefined ? options.costs : 'explicit' },
       execution: { machine: machineInfo(), threads: result.threads, engine: result.engine },
       result: { ...result, classes: result.classes.map(({ testScores: _scores, ...rest }) => rest) },
@@ -98,12 +105,18 @@ export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t
 interface LoadedFeatures {
   matrix: NpyMatrix;
   ids: string[];
+  /** The whole sidecar: `mgta extract` records the model, layer, pooling and image size there. */
+  meta: unknown;
+}
+
+function idsPathOf(npyPath: string): string {
+  return npyPath.replace(/\.npy$/i, '') + '.json';
 }
 
 /** The .npy and its ids file `<name>.json` ({"ids": [...]}, one id per row), checked against the split. */
 function loadFeatures(npyPath: string, splitIds: string[], split: string): LoadedFeatures {
   const matrix = readNpy(npyPath);
-  const idsPath = npyPath.replace(/\.npy$/i, '') + '.json';
+  const idsPath = idsPathOf(npyPath);
   if (!existsSync(idsPath)) throw new InputError(idsPath, `ids file of ${npyPath} does not exist (expected {"ids": [...]} beside the .npy)`);
   let parsed: unknown;
   try {
@@ -131,7 +144,7 @@ function loadFeatures(npyPath: string, splitIds: string[], split: string): Loade
       throw new InputError(npyPath, `non-finite value ${matrix.data[i]} at row ${Math.floor(i / matrix.cols)} (image "${ids[Math.floor(i / matrix.cols)]}"), column ${i % matrix.cols}`);
     }
   }
-  return { matrix, ids: ids as string[] };
+  return { matrix, ids: ids as string[], meta: parsed };
 }
 
 function labelsInOrder(yearDir: string, className: string, split: string, ids: string[]): Int8Array {

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs';
@@ -92,8 +92,22 @@ describe('extractFeatures', () => {
       expect(Math.sqrt(diff / norm)).toBeLessThan(1e-4);
     }
 
-    const again = await extractFeatures({ model: checkpoint.dir, devkit, year: '2007', split: 'test', layer: 'res4', cache, device: 'cpu' });
+    // Paths outside the repository are recorded by name only: no machine's folders in records.
+    expect(meta.model.path).toBe(basename(checkpoint.dir));
+    expect(meta.data.devkit).toBe(basename(devkit));
+    expect(meta.cache).toEqual({ hit: false, entry: expect.stringMatching(/^features\/[0-9a-f]{32}$/) });
+
+    // A cache hit from another copy of the data: the sidecar describes this run, not the first.
+    const copy = join(mkdtempSync(join(tmpdir(), 'mgta-copy-')), 'VOCcopy');
+    cpSync(devkit, copy, { recursive: true });
+    const againOut = join(mkdtempSync(join(tmpdir(), 'mgta-out-')), 'again.npy');
+    const again = await extractFeatures({ model: checkpoint.dir, devkit: copy, year: '2007', split: 'test', layer: 'res4', out: againOut, cache, device: 'cpu' });
     expect(again.fromCache).toBe(true);
+    const againMeta = JSON.parse(readFileSync(againOut.replace(/\.npy$/, '.json'), 'utf8'));
+    expect(againMeta.data).toMatchObject({ devkit: 'VOCcopy', sha256: meta.data.sha256 });
+    expect(againMeta.cache).toEqual({ hit: true, entry: meta.cache.entry });
+    expect(againMeta.seconds).toBeLessThan(meta.seconds); // this run's time, not the extraction's
+    expect(again.meta).toEqual(againMeta);
 
     // A changed image is another data set: a new entry, never the old features.
     const path = join(devkit, 'VOC2007', 'JPEGImages', 'img2.jpg');
@@ -105,6 +119,15 @@ describe('extractFeatures', () => {
     expect(changed.meta.data.sha256).not.toBe(first.meta.data.sha256);
     writeFileSync(path, original);
   }, 120_000);
+
+  it('refuses an empty split before loading the model, naming the split file', async () => {
+    const emptyDevkit = mkdtempSync(join(tmpdir(), 'mgta-empty-'));
+    const main = join(emptyDevkit, 'VOC2007', 'ImageSets', 'Main');
+    mkdirSync(main, { recursive: true });
+    writeFileSync(join(main, 'test.txt'), '');
+    await expect(extractFeatures({ model: join(emptyDevkit, 'no-model'), devkit: emptyDevkit, year: '2007', split: 'test', layer: 'res4' }))
+      .rejects.toThrow(`${join(main, 'test.txt')}: split "test" lists no images: there is nothing to extract`);
+  });
 
   it('resumes from the chunks a killed run left behind', async () => {
     const cache = new ContentCache('features', mkdtempSync(join(tmpdir(), 'mgta-cache-')));

@@ -4,10 +4,12 @@ import * as ort from 'onnxruntime-node';
 import { ContentCache, InputError, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
 import { classificationTransform, streamBatches, CLASSIFICATION_SIZE } from '@mgta/imaging';
 import { appendAveragePool, createSession, type Device } from '@mgta/onnx';
+import { recordedPath } from '@mgta/results-schema';
 import { readImageSet, resolveYearDir } from '@mgta/voc';
 import { writeNpy, readNpy } from './npy.ts';
 import { GOYAL_POOLING, type AvgPoolSpec, type FeatureLayer } from './pooling.ts';
 import { loadFeatureModel, type FeatureModel } from './feature-model.ts';
+import { checkWritableFolder } from './writable-folder.ts';
 
 export interface ExtractOptions {
   /** A checkpoint directory or an .onnx file. */
@@ -27,7 +29,11 @@ export interface ExtractOptions {
   chunkImages?: number;
 }
 
-/** What `<f>.json` beside a features file records. */
+/**
+ * What `<f>.json` beside a features file records, for the run that wrote it. Paths are relative
+ * to the repository root (names only outside it). `executionProvider` and `threads` are those
+ * of the run that computed the features: on a cache hit, an earlier run's.
+ */
 export interface FeatureFileMeta {
   ids: string[];
   layer: FeatureLayer;
@@ -40,7 +46,10 @@ export interface FeatureFileMeta {
   data: { devkit: string; year: string; split: string; sha256: string };
   executionProvider: string;
   threads: number;
+  /** Wall time of this run: on a cache hit, fingerprinting, lookup and copy only. */
   seconds: number;
+  /** Whether this run computed the features or found them in the cache, and the entry (`<kind>/<key>` under the cache root). */
+  cache: { hit: boolean; entry: string };
 }
 
 export interface ExtractResult {
@@ -57,14 +66,21 @@ const DEFAULT_CHUNK_IMAGES = 64;
  * flattened to [N, D] float32. Cached by the content of model and images; resumable in chunks.
  */
 export async function extractFeatures(options: ExtractOptions): Promise<ExtractResult> {
+  const runStarted = Date.now();
+  // Before any work: an unwritable --out used to surface only after the whole extraction.
+  if (options.out) checkWritableFolder(dirname(options.out), `the folder of --out ${options.out}`);
   const inputSize = options.inputSize ?? CLASSIFICATION_SIZE;
   const yearDir = resolveYearDir(options.devkit, options.year);
   const ids = readImageSet(yearDir, options.split);
+  if (ids.length === 0) {
+    throw new InputError(join(yearDir, 'ImageSets', 'Main', `${options.split}.txt`), `split "${options.split}" lists no images: there is nothing to extract`);
+  }
   const imagePaths = ids.map((id) => imagePathOf(yearDir, id));
   const model = await loadFeatureModel(options.model, options.layer);
   const dataSha256 = await filesFingerprint(ids, imagePaths);
   const pooling = GOYAL_POOLING[options.layer];
   const cache = options.cache ?? new ContentCache('features');
+  const entryName = (inputs: Record<string, unknown>) => `${cache.kind}/${cache.keyOf(inputs)}`;
   const keyInputs = {
     model: model.sha256,
     data: dataSha256,
@@ -96,11 +112,12 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
         inputSize,
         transform: `resize to ${inputSize}x${inputSize} ignoring aspect ratio (PIL bilinear), no crop, no flip`,
         dimension: features.length / Math.max(1, ids.length),
-        model: { path: options.model, sha256: model.sha256, normalization: model.normalization, width: model.width },
-        data: { devkit: options.devkit, year: options.year, split: options.split, sha256: dataSha256 },
+        model: { path: recordedPath(options.model), sha256: model.sha256, normalization: model.normalization, width: model.width },
+        data: { devkit: recordedPath(options.devkit), year: options.year, split: options.split, sha256: dataSha256 },
         executionProvider,
         threads,
         seconds: (Date.now() - started) / 1000,
+        cache: { hit: false, entry: entryName(keyInputs) },
       };
       writeJsonAtomic(join(tempDir, 'features.json'), meta);
     } finally {
@@ -109,14 +126,22 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
   });
 
   const npyPath = join(entry, 'features.npy');
-  const meta = JSON.parse(readFileSync(join(entry, 'features.json'), 'utf8')) as FeatureFileMeta;
   if (options.out) {
     mkdirSync(dirname(options.out), { recursive: true });
     const temp = `${options.out}.${process.pid}.tmp`;
     copyFileSync(npyPath, temp);
     renameSync(temp, options.out);
-    writeJsonAtomic(`${options.out.replace(/\.npy$/, '')}.json`, meta);
   }
+  const stored = JSON.parse(readFileSync(join(entry, 'features.json'), 'utf8')) as FeatureFileMeta;
+  // The entry's file describes the run that built it; the features are the same, the run is this one.
+  const meta: FeatureFileMeta = {
+    ...stored,
+    model: { ...stored.model, path: recordedPath(options.model) },
+    data: { ...stored.data, devkit: recordedPath(options.devkit), year: options.year, split: options.split },
+    seconds: (Date.now() - runStarted) / 1000,
+    cache: { hit: fromCache, entry: entryName(keyInputs) },
+  };
+  if (options.out) writeJsonAtomic(`${options.out.replace(/\.npy$/, '')}.json`, meta);
   return { npyPath: options.out ?? npyPath, meta, fromCache };
 }
 

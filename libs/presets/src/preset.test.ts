@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '@mgta/core';
 import { listPresets, loadPreset, presetPath } from './preset.ts';
+
+/** A preset as plain JSON, so that tests can spoil any field. */
+type Preset = Record<string, any>;
 
 function writePreset(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'preset-')), 'p.json');
@@ -13,6 +17,7 @@ function writePreset(content: unknown): string {
 describe('loadPreset', () => {
   it('loads the shipped presets by name', () => {
     expect(listPresets()).toEqual(expect.arrayContaining(['ci', 'embedded', 'paper']));
+    for (const name of listPresets()) expect(loadPreset(name).name).toBe(name);
     const ci = loadPreset('ci');
     expect(ci.name).toBe('ci');
     expect(ci.data.source).toBe('fashion-voc');
@@ -22,9 +27,31 @@ describe('loadPreset', () => {
   });
 
   it('keeps other stages\' sections', () => {
-    const ci = JSON.parse(JSON.stringify(loadPreset('ci')));
-    const file = writePreset({ ...ci, svm: { costs: [1] } });
-    expect(loadPreset(file).svm).toEqual({ costs: [1] });
+    expect(loadPreset('ci').pretrain).toMatchObject({ learningRate: 0.001, mgta: { k: [8, 16] } });
+  });
+
+  it.each([
+    ['a misspelt section', (p: Preset) => { p.pretrian = p.pretrain; delete p.pretrain; }, 'pretrian', 'pretrain', 'the top level'],
+    ['a misspelt key in a section', (p: Preset) => { p.pretrain.learningRte = 0.01; }, 'pretrain.learningRte', 'learningRate', 'pretrain'],
+    ['a key nested two deep', (p: Preset) => { p.detection.rpnTestProposals.nmsTresh = 0.5; }, 'detection.rpnTestProposals.nmsTresh', 'nmsThresh', 'detection.rpnTestProposals'],
+    ['a key in a schedule', (p: Preset) => { p.detection.schedules['07'].step = [1]; }, 'detection.schedules.07.step', 'steps', 'detection.schedules.07'],
+    ['a key of the voc07Cls section', (p: Preset) => { p.voc07Cls.bootstrap.resample = 3; }, 'voc07Cls.bootstrap.resample', 'resamples', 'voc07Cls.bootstrap'],
+    ['a key of the data section', (p: Preset) => { p.data.pretrain.fromat = 'png'; }, 'data.pretrain.fromat', 'format', 'data.pretrain'],
+    ['a key of a list item', (p: Preset) => { p.regress = { invariants: [{ metric: 'a/b/c', margin: 1, wyh: 'x' }] }; }, 'regress.invariants[0].wyh', 'why', 'regress.invariants[0]'],
+    ['a comment where no shipped preset has one', (p: Preset) => { p.data.comment = 'x'; }, 'data.comment', 'source', 'data'],
+  ])('refuses %s, naming file, JSON path and the nearest valid key', (_case, spoil, field, suggestion, where) => {
+    const preset = JSON.parse(JSON.stringify(loadPreset('ci')));
+    spoil(preset);
+    const file = writePreset(preset);
+    expect(() => loadPreset(file)).toThrow(InputError);
+    expect(() => loadPreset(file)).toThrow(`${file}: ${field}: unknown key; did you mean "${suggestion}"? (valid keys in ${where}: `);
+  });
+
+  it('checks the keys of a real-data section too', () => {
+    const paper = JSON.parse(JSON.stringify(loadPreset('paper')));
+    paper.data.classification.tset = 'test';
+    const file = writePreset(paper);
+    expect(() => loadPreset(file)).toThrow(`${file}: data.classification.tset: unknown key; did you mean "test"?`);
   });
 
   it('names unknown presets and lists the known ones', () => {
@@ -40,8 +67,7 @@ describe('loadPreset', () => {
     ci.data.pretrain.format = 'gif';
     expect(() => loadPreset(writePreset(ci))).toThrow(/data\.pretrain\.format: must be one of "png", "jpeg", got "gif"/);
     delete ci.data.pretrain.format;
-    ci.data.pretrain.fromat = 'png';
-    expect(() => loadPreset(writePreset(ci))).toThrow(/data\.pretrain\.fromat: unknown setting/);
+    expect(() => loadPreset(writePreset(ci))).toThrow(/data\.pretrain\.format: must be one of "png", "jpeg", got nothing/);
   });
 
   it('rejects bad JSON and a missing name', () => {
@@ -49,3 +75,4 @@ describe('loadPreset', () => {
     expect(() => loadPreset(writePreset({ description: '', data: {} }))).toThrow(/: name: must be a name/);
   });
 });
+

@@ -3,13 +3,16 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '@mgta/core';
 import { parseDataPreset, type DataPreset } from './data-preset.ts';
+import { checkKnownKeys } from './known-keys.ts';
+import { PRESET_SHAPE } from './preset-shape.ts';
 
 /** benchmarks/presets/ in this repository. */
 export const PRESETS_DIR = fileURLToPath(new URL('../../../benchmarks/presets/', import.meta.url));
 
 /**
- * A benchmark preset: `benchmarks/presets/<name>.json`. The top level is open: each stage owns
- * one section (`data` here) and validates it itself.
+ * A benchmark preset: `benchmarks/presets/<name>.json`. Each stage owns one section (`data`
+ * here) and validates its values itself; which keys may appear anywhere in the file is checked
+ * here, on load (preset-shape.ts).
  */
 export interface Preset {
   name: string;
@@ -55,6 +58,7 @@ export function loadPreset(nameOrPath: string): Preset {
 export function parsePreset(json: unknown, file: string): Preset {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError(file, 'a preset must be a JSON object');
   const raw = json as Record<string, unknown>;
+  checkKnownKeys(raw, PRESET_SHAPE, '', file);
   if (typeof raw.name !== 'string' || !/^[A-Za-z0-9._-]+$/.test(raw.name)) {
     throw new InputError(file, `must be a name of letters, digits, '.', '_' or '-', got ${JSON.stringify(raw.name) ?? 'nothing'}`, { field: 'name' });
   }

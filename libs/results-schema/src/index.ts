@@ -1,5 +1,7 @@
 import type { MachineInfo } from '@mgta/core';
 export { softwareVersions } from './software.ts';
+export { recordedPath, repositoryRoot } from './recorded-path.ts';
+export { refuseToOverwriteInput } from './output-guard.ts';
 export type { BootstrapInterval, Voc07ClsModelResult, Voc07ClsRecord, VocDetModelResult, VocDetRecord } from './benches.ts';
 
 /** Bump when a field changes meaning or is removed; readers check it. */
@@ -29,6 +31,8 @@ export interface EvaluationResult {
   map: number | null;
   /** Mean of `ap07` over classes whose AP is defined. */
   map07: number | null;
+  /** Classes whose result file was missing, scored AP 0 (only with --allow-missing; absent when none). */
+  missing?: string[];
 }
 
 /** Where a number was computed: always recorded with a result. */

@@ -77,24 +77,53 @@ describe('evaluating result files', () => {
   const root = join(FIXTURES, 'case101');
   const devkit = join(root, 'VOCdevkit');
 
-  it('a missing or empty result file gives AP 0 and is reported', () => {
+  it('a missing result file is an error naming the classes and folder, unless allowed; an empty file is AP 0', () => {
     const resultsDir = tempDir();
     cpSync(join(root, 'results'), resultsDir, { recursive: true });
     rmSync(join(resultsDir, 'comp4_det_test_car.txt'));
+    rmSync(join(resultsDir, 'comp4_det_test_cat.txt'));
     writeFileSync(join(resultsDir, 'comp4_det_test_dog.txt'), '');
     rmSync(join(resultsDir, 'comp1_cls_test_car.txt'));
-    const missing: string[] = [];
-    const options = { devkit, year: '2007', split: 'test', resultsDir, onMissingFile: (_: string, cls: string) => missing.push(cls) };
-    const det = evaluateDetections(options);
+    const options = { devkit, year: '2007', split: 'test', resultsDir };
+    expect(() => evaluateDetections(options)).toThrow(
+      `${resultsDir}: no result file comp4_det_test_<class>.txt for 2 of 20 classes: car, cat (--allow-missing scores them AP 0)`,
+    );
+    expect(() => evaluateClassification(options)).toThrow(/no result file comp1_cls_test_<class>\.txt for 1 of 20 classes: car /);
+    const det = evaluateDetections({ ...options, allowMissing: true });
     expect(det.classes.car).toMatchObject({ ap: 0, ap07: 0, npos: 9 });
     expect(det.classes.dog).toMatchObject({ ap: 0, ap07: 0, npos: 3 });
-    expect(evaluateClassification(options).classes.car).toEqual({ ap: 0, ap07: 0, npos: 8, pr: { recall: [], precision: [] } });
-    expect(missing).toEqual(['car', 'car']);
+    expect(det.missing).toEqual(['car', 'cat']);
+    const cls = evaluateClassification({ ...options, allowMissing: true });
+    expect(cls.classes.car).toEqual({ ap: 0, ap07: 0, npos: 8, pr: { recall: [], precision: [] } });
+    expect(cls.missing).toEqual(['car']);
+    // Nothing missing: no `missing` key, so --json output keeps its shape.
+    expect(evaluateDetections({ ...options, classes: ['dog'] })).not.toHaveProperty('missing');
+  });
+
+  it('an empty results folder, or one without files of the expected naming, is an error even with allowMissing', () => {
+    const empty = tempDir();
+    const options = { devkit, year: '2007', split: 'test', allowMissing: true };
+    expect(() => evaluateDetections({ ...options, resultsDir: empty })).toThrow(
+      `${empty}: no result file comp4_det_test_<class>.txt for any of the 20 class(es) (the folder is empty); check --results and --split`,
+    );
+    const otherSplit = tempDir();
+    writeFileSync(join(otherSplit, 'comp4_det_val_car.txt'), '');
+    expect(() => evaluateClassification({ ...options, resultsDir: otherSplit })).toThrow(/no result file comp1_cls_test_<class>\.txt for any of the 20 class\(es\) \(it holds 1 other file\(s\), e\.g\. comp4_det_val_car\.txt\)/);
+  });
+
+  it('reads a result file that starts with a UTF-8 byte-order mark', () => {
+    const resultsDir = tempDir();
+    const file = detectionResultsFile(resultsDir, 'test', 'car');
+    const text = readFileSync(detectionResultsFile(join(root, 'results'), 'test', 'car'), 'utf8');
+    writeFileSync(file, '\uFEFF' + text);
+    const options = { devkit, year: '2007', split: 'test', classes: ['car'] };
+    expect(evaluateDetections({ ...options, resultsDir })).toEqual(evaluateDetections({ ...options, resultsDir: join(root, 'results') }));
   });
 
   it('an empty classification file gives AP 0, not the AP of the split order', () => {
     const resultsDir = tempDir();
     writeFileSync(join(resultsDir, 'comp1_cls_test_car.txt'), '\n');
+    writeFileSync(join(resultsDir, 'comp1_cls_test_dog.txt'), '');
     const result = evaluateClassification({ devkit, year: '2007', split: 'test', resultsDir, classes: ['car', 'dog'], maxPrPoints: 0 });
     expect(result.classes.car).toEqual({ ap: 0, ap07: 0, npos: 8 });
     expect(result).toMatchObject({ map: 0, map07: 0 });

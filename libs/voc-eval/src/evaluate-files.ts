@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { InputError } from '@mgta/core';
 import type { ClassAp, EvaluationResult } from '@mgta/results-schema';
-import { loadVocSplit, readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
+import { loadVocSplit, readClassLabels, readImageSet, readTextFile, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { evaluateClassScores } from './classification.ts';
 import { COCO_STYLE_IOU_THRESHOLDS, evaluateClassDetectionsAtThresholds } from './detection.ts';
 import { buildDetectionGroundTruth, indexImages } from './ground-truth.ts';
@@ -21,9 +21,15 @@ export interface EvaluateFilesOptions {
   classes?: string[];
   /** Precision–recall points kept per class; 0 leaves them out. Default 200. */
   maxPrPoints?: number;
-  /** Told about each class whose result file is missing (its AP is then 0). */
-  onMissingFile?: (file: string, cls: string) => void;
+  /**
+   * Score a class whose result file is missing as AP 0 (listed in the result's `missing`)
+   * instead of refusing. A missing file is usually a typo in the folder or split, or a
+   * crashed run, so it is an error unless asked for; an empty file is always AP 0.
+   */
+  allowMissing?: boolean;
 }
+
+type ResultFileOf = (dir: string, split: string, cls: string) => string;
 
 /** Detection AP of every class from `comp4_det_<split>_<cls>.txt` files (voc_eval.py semantics). */
 export function evaluateDetections(options: EvaluateFilesOptions & { iouThreshold?: number }): EvaluationResult {
@@ -37,18 +43,18 @@ export function evaluateDetections(options: EvaluateFilesOptions & { iouThreshol
 export function evaluateDetectionsAtThresholds(options: EvaluateFilesOptions, iouThresholds: readonly number[] = COCO_STYLE_IOU_THRESHOLDS): EvaluationResult[] {
   const split = loadVocSplit({ devkit: options.devkit, year: options.year, split: options.split });
   const classes = chooseClasses(split.classes, options.classes);
-  checkResultsDir(options.resultsDir);
+  const missing = findMissingFiles(options, classes, detectionResultsFile);
   const gt = buildDetectionGroundTruth(split.ids, split.annotations, classes);
   const imageIndex = indexImages(split.ids);
   const perThreshold: Array<Record<string, ClassAp>> = iouThresholds.map(() => ({}));
   for (const cls of classes) {
     const file = detectionResultsFile(options.resultsDir, options.split, cls);
-    const text = readResults(file, cls, options.onMissingFile);
+    const text = missing.includes(cls) ? '' : readTextFile(file);
     const dets = parseDetectionResults(file, text, imageIndex, options.split);
     const results = evaluateClassDetectionsAtThresholds(gt.get(cls)!, dets, iouThresholds, { maxPrPoints: options.maxPrPoints });
     results.forEach((result, t) => (perThreshold[t][cls] = result));
   }
-  return perThreshold.map(summarize);
+  return perThreshold.map((perClass) => withMissing(summarize(perClass), missing));
 }
 
 /**
@@ -58,20 +64,20 @@ export function evaluateDetectionsAtThresholds(options: EvaluateFilesOptions, io
 export function evaluateClassification(options: EvaluateFilesOptions): EvaluationResult {
   const yearDir = resolveYearDir(options.devkit, options.year);
   const classes = chooseClasses(resolveClasses(yearDir), options.classes);
-  checkResultsDir(options.resultsDir);
+  const missing = findMissingFiles(options, classes, classificationResultsFile);
   const ids = readImageSet(yearDir, options.split);
   const imageIndex = indexImages(ids);
   const perClass: Record<string, ClassAp> = {};
   for (const cls of classes) {
     const labels = labelsInSplitOrder(yearDir, cls, options.split, imageIndex);
     const file = classificationResultsFile(options.resultsDir, options.split, cls);
-    const text = readResults(file, cls, options.onMissingFile);
+    const text = missing.includes(cls) ? '' : readTextFile(file);
     const scores = parseClassificationResults(file, text, imageIndex, options.split);
     perClass[cls] = scores.some((score) => score !== -Infinity)
       ? evaluateClassScores(labels, scores, { maxPrPoints: options.maxPrPoints })
       : noSubmission(labels, options.maxPrPoints);
   }
-  return summarize(perClass);
+  return withMissing(summarize(perClass), missing);
 }
 
 /**
@@ -114,15 +120,28 @@ function chooseClasses(known: readonly string[], requested: readonly string[] | 
   return [...requested];
 }
 
-function checkResultsDir(dir: string): void {
+/**
+ * The classes without a result file. None found at all is always an error (an empty or wrong
+ * folder, or another split's files: AP 0 everywhere would look like a result); some missing
+ * is an error unless `allowMissing`, as voc_eval.py and the devkit fail on a missing file.
+ */
+function findMissingFiles(options: EvaluateFilesOptions, classes: readonly string[], fileOf: ResultFileOf): string[] {
+  const dir = options.resultsDir;
   if (!existsSync(dir)) throw new InputError(dir, 'results folder does not exist');
+  if (!statSync(dir).isDirectory()) throw new InputError(dir, 'is a file, not the folder of result files (--results)');
+  const missing = classes.filter((cls) => !existsSync(fileOf(dir, options.split, cls)));
+  const pattern = basename(fileOf(dir, options.split, '<class>'));
+  if (missing.length === classes.length) {
+    const present = readdirSync(dir).filter((name) => !name.startsWith('.'));
+    const found = present.length === 0 ? 'the folder is empty' : `it holds ${present.length} other file(s), e.g. ${present.slice(0, 3).join(', ')}`;
+    throw new InputError(dir, `no result file ${pattern} for any of the ${classes.length} class(es) (${found}); check --results and --split`);
+  }
+  if (missing.length > 0 && !options.allowMissing) {
+    throw new InputError(dir, `no result file ${pattern} for ${missing.length} of ${classes.length} classes: ${missing.join(', ')} (--allow-missing scores them AP 0)`);
+  }
+  return missing;
 }
 
-/** A missing file is an empty submission: AP 0 (voc_eval.py would fail; the devkit too). */
-function readResults(file: string, cls: string, onMissing?: (file: string, cls: string) => void): string {
-  if (!existsSync(file)) {
-    onMissing?.(file, cls);
-    return '';
-  }
-  return readFileSync(file, 'utf8');
+function withMissing(result: EvaluationResult, missing: string[]): EvaluationResult {
+  return missing.length > 0 ? { ...result, missing } : result;
 }

@@ -19,6 +19,11 @@ describe('parseDetectionResults', () => {
     expect(Array.from(dets.boxes)).toEqual([1, 2, 3, 4, 10.5, 20, 30, 40, 0, 0, 0, 0]);
   });
 
+  it('skips a leading UTF-8 byte-order mark', () => {
+    expect(Array.from(parseDetectionResults('f.txt', '\uFEFF000002 0.5 1 2 3 4\n', index, 'test').image)).toEqual([1]);
+    expect(Array.from(parseClassificationResults('f.txt', '\uFEFF000003 0.5\n', index, 'test'))).toEqual([-Infinity, -Infinity, 0.5]);
+  });
+
   it('reads an empty file as no detections', () => {
     expect(parseDetectionResults('f.txt', '', index, 'test').score).toHaveLength(0);
     expect(parseDetectionResults('f.txt', '\n\n', index, 'test').score).toHaveLength(0);

@@ -4,7 +4,8 @@ import type { ClassDetections } from './detection.ts';
 /**
  * Parsers of the devkit's result files. They run over the whole file text by hand, without
  * a split or a regex per line: a VOC07 detection submission is ~500k lines.
- * Fields are separated by spaces or tabs; blank lines are skipped; CRLF is accepted.
+ * Fields are separated by spaces or tabs; blank lines are skipped; CRLF is accepted; a leading
+ * byte-order mark is skipped (else it would be part of the first image id, invisibly).
  */
 
 const DETECTION_FIELDS = ['image id', 'score', 'x1', 'y1', 'x2', 'y2'] as const;
@@ -57,7 +58,7 @@ function countLines(text: string): number {
   return lines;
 }
 
-const SPACE = 32, TAB = 9, CR = 13, NEWLINE = 10;
+const SPACE = 32, TAB = 9, CR = 13, NEWLINE = 10, BOM = 0xfeff;
 
 /**
  * Calls `onLine` for each non-blank line with the start/end offsets of its fields in
@@ -72,7 +73,7 @@ function forEachLine(
   const expected = names.length;
   const fields = new Int32Array(2 * expected);
   let line = 0;
-  let at = 0;
+  let at = text.charCodeAt(0) === BOM ? 1 : 0;
   const length = text.length;
   while (at < length) {
     line++;

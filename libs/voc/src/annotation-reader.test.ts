@@ -100,6 +100,19 @@ describe('parseAnnotationXml', () => {
     expect(error.message).toMatch(new RegExp(`^${FILE}: line 4: malformed XML: .*size`));
   });
 
+  it.each([
+    ['an external entity', '<?xml version="1.0"?>\n<!DOCTYPE annotation [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<annotation><filename>&x;</filename></annotation>', 'External entities are not supported'],
+    ['tags nested too deeply', `<annotation>${'<a>'.repeat(300)}${'</a>'.repeat(300)}</annotation>`, 'Maximum nested tags exceeded'],
+  ])('names the file when the XML parser itself refuses %s', (_case, xml, parserMessage) => {
+    const error = errorOf(() => parseAnnotationXml(xml, FILE));
+    expect(error.file).toBe(FILE);
+    expect(error.message).toBe(`${FILE}: cannot read the XML: ${parserMessage}`);
+  });
+
+  it('reads a file that starts with a UTF-8 byte-order mark', () => {
+    expect(parseAnnotationXml('\uFEFF' + annotation(object('dog', ['1', '1', '2', '2'])), FILE).objects[0].name).toBe('dog');
+  });
+
   it('rejects unknown classes only when a class list is given', () => {
     const xml = annotation(object('unicorn', ['1', '1', '2', '2']));
     expect(parseAnnotationXml(xml, FILE).objects[0].name).toBe('unicorn');

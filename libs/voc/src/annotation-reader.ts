@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InputError } from '@mgta/core';
 import { vocPaths } from './layout.ts';
+import { readTextFile, stripBom } from './text.ts';
 import type { BoundingBox, VocAnnotation, VocObject, VocProblem } from './types.ts';
 
 /**
@@ -156,13 +157,22 @@ export function collectAnnotationProblems(
   file: string,
   options: { classes?: readonly string[] } = {},
 ): { annotation?: VocAnnotation; problems: VocProblem[] } {
-  const validation = XMLValidator.validate(xml);
+  const text = stripBom(xml);
+  const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { line, msg } = validation.err;
     return { problems: [{ file, line, problem: `malformed XML: ${msg}` }] };
   }
+  let document: XmlElement;
+  try {
+    document = parser.parse(text) as XmlElement;
+  } catch (error) {
+    // The parser refuses what the validator lets through (external entities, very deep
+    // nesting) with a bare message; without the file name the user cannot find the file.
+    return { problems: [{ file, problem: `cannot read the XML: ${(error as Error).message}` }] };
+  }
   const fields = new FieldReader(file, []);
-  const root = fields.element(parser.parse(xml) as XmlElement, 'annotation', 'annotation', true);
+  const root = fields.element(document, 'annotation', 'annotation', true);
   if (root === undefined) return { problems: fields.problems };
 
   const id = basename(file).replace(/\.xml$/i, '');
@@ -195,5 +205,5 @@ export function parseAnnotationXml(xml: string, file: string, options: { classes
 export function readAnnotation(yearDir: string, id: string, options: { classes?: readonly string[] } = {}): VocAnnotation {
   const file = vocPaths.annotation(yearDir, id);
   if (!existsSync(file)) throw new InputError(file, `annotation of image "${id}" does not exist`);
-  return parseAnnotationXml(readFileSync(file, 'utf8'), file, options);
+  return parseAnnotationXml(readTextFile(file), file, options);
 }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '@mgta/core';
 import { vocPaths } from './layout.ts';
+import { readTextFile } from './text.ts';
 import { VOC_CLASSES } from './types.ts';
 
 /** A class name is used in file names (<cls>_<split>.txt) and label lines, so: no whitespace, no slashes. */
@@ -44,6 +45,6 @@ export function resolveClasses(yearDir: string, classesFlag?: string[]): string[
     return checkClassList(classesFlag.map((name) => ({ name })), '--classes');
   }
   const file = vocPaths.classes(yearDir);
-  if (existsSync(file)) return parseClassesFile(readFileSync(file, 'utf8'), file);
+  if (existsSync(file)) return parseClassesFile(readTextFile(file), file);
   return [...VOC_CLASSES];
 }

@@ -32,6 +32,17 @@ describe('readImageSet', () => {
     expect(readImageSet(yearDir, 'val')).toEqual(['000009', '000005', '000007']);
   });
 
+  it('reads files that start with a UTF-8 byte-order mark', () => {
+    const yearDir = yearDirWith({
+      'ImageSets/Main/val.txt': '\uFEFF000009\n000005\n',
+      'ImageSets/Main/dog_val.txt': '\uFEFF000009  1\n000005 -1\n',
+      'classes.txt': '\uFEFFdog\n',
+    });
+    expect(readImageSet(yearDir, 'val')).toEqual(['000009', '000005']);
+    expect(readClassLabels(yearDir, 'dog', 'val')[0]).toEqual({ id: '000009', label: 1 });
+    expect(resolveClasses(yearDir)).toEqual(['dog']);
+  });
+
   it('names the line of a duplicate id', () => {
     const yearDir = yearDirWith({ 'ImageSets/Main/val.txt': '000009\n000005\n000009\n' });
     const error = errorOf(() => readImageSet(yearDir, 'val'));

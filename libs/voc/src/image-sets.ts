@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '@mgta/core';
 import { idProblem, vocPaths } from './layout.ts';
+import { readTextFile } from './text.ts';
 import type { ClassLabel, VocProblem } from './types.ts';
 
 /**
@@ -97,7 +98,7 @@ export function throwFirst<T>(parsed: Parsed<T>): T {
 
 function readText(file: string, what: string): string {
   if (!existsSync(file)) throw new InputError(file, `${what} does not exist`);
-  return readFileSync(file, 'utf8');
+  return readTextFile(file);
 }
 
 /** ImageSets/Main/<split>.txt → ids in file order. */

@@ -7,3 +7,4 @@ export { annotationToXml } from './annotation-writer.ts';
 export { writeVocYear, classLabelFor, type VocYearContent } from './devkit-writer.ts';
 export { loadVocSplit, type VocSplit } from './load-split.ts';
 export { validateVocYear } from './validate.ts';
+export { stripBom, readTextFile } from './text.ts';

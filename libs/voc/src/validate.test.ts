@@ -89,6 +89,20 @@ describe('validateVocYear', () => {
     ]);
   });
 
+  it('lists the XML parser\'s own refusals with their files and goes on checking', () => {
+    const { devkit, yearDir } = validTree();
+    const entity = join(yearDir, 'Annotations/000001.xml');
+    writeFileSync(entity, '<?xml version="1.0"?>\n<!DOCTYPE annotation [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<annotation><filename>&x;</filename></annotation>\n');
+    const deep = join(yearDir, 'Annotations/000002.xml');
+    writeFileSync(deep, `<annotation>${'<a>'.repeat(300)}${'</a>'.repeat(300)}</annotation>\n`);
+    rmSync(join(yearDir, 'ImageSets/Main/dog_val.txt'));
+    expect(validateVocYear({ devkit, year: '2007' })).toEqual([
+      { file: entity, problem: 'cannot read the XML: External entities are not supported' },
+      { file: deep, problem: 'cannot read the XML: Maximum nested tags exceeded' },
+      { file: join(yearDir, 'ImageSets/Main/dog_val.txt'), problem: 'label file of class "dog" for split "val" does not exist' },
+    ]);
+  });
+
   it('reports a devkit without the year folder as one problem', () => {
     const devkit = mkdtempSync(join(tmpdir(), 'voc-validate-'));
     const problems = validateVocYear({ devkit, year: '2012' });

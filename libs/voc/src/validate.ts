@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { InputError } from '@mgta/core';
 import { collectAnnotationProblems } from './annotation-reader.ts';
 import { resolveClasses } from './classes.ts';
 import { classLabelFor } from './devkit-writer.ts';
 import { parseClassLabels, parseImageSet } from './image-sets.ts';
 import { resolveYearDir, vocPaths } from './layout.ts';
+import { readTextFile } from './text.ts';
 import type { VocAnnotation, VocProblem } from './types.ts';
 
 /**
@@ -98,7 +99,7 @@ class AnnotationCache {
     if (!existsSync(file)) {
       this.problems.push({ ...listedIn, problem: `image "${id}" has no annotation file ${file}` });
     } else {
-      const result = collectAnnotationProblems(readFileSync(file, 'utf8'), file, { classes: this.classes });
+      const result = collectAnnotationProblems(readTextFile(file), file, { classes: this.classes });
       this.problems.push(...result.problems);
       annotation = result.annotation;
     }
@@ -113,7 +114,7 @@ class AnnotationCache {
 
 function checkSplit(yearDir: string, split: string, annotations: AnnotationCache, problems: VocProblem[]): string[] {
   const file = vocPaths.imageSet(yearDir, split);
-  const { value: entries, problems: lineProblems } = parseImageSet(readFileSync(file, 'utf8'), file);
+  const { value: entries, problems: lineProblems } = parseImageSet(readTextFile(file), file);
   problems.push(...lineProblems);
   if (entries.length === 0) problems.push({ file, problem: 'lists no images' });
   for (const { id, line } of entries) annotations.get(id, { file, line });
@@ -136,7 +137,7 @@ function checkClassLabels(
     problems.push({ file, problem: `label file of class "${className}" for split "${split}" does not exist` });
     return;
   }
-  const { value: entries, problems: lineProblems } = parseClassLabels(readFileSync(file, 'utf8'), file);
+  const { value: entries, problems: lineProblems } = parseClassLabels(readTextFile(file), file);
   problems.push(...lineProblems);
   const inSplit = new Set(splitIds);
   const labelled = new Set(entries.map(({ id }) => id));
