@@ -1,4 +1,4 @@
-import { InputError, startProgress, type Progress } from '@mgta/core';
+import { InputError, startProgress, withOutputLock, type Progress } from '@mgta/core';
 import { makeFashionVoc, type MakeResult } from '@mgta/fashion-voc';
 import { loadPreset, presetFile } from '@mgta/presets';
 import { processIo, type DataIo } from './io.ts';
@@ -25,13 +25,15 @@ export async function runMakeFashionVoc(options: MakeFashionVocOptions, io: Data
       { field: 'data.source' },
     );
   }
+  const data = preset.data; // narrowed by the check above, which a callback would not see
   const seed = parseSeed(options.seed);
   let progress: Progress | undefined;
   const started = Date.now();
-  const result = await makeFashionVoc({
+  // Locked: two generators on one --out would each rename their staging folder over the other's.
+  const result = await withOutputLock(options.out, () => makeFashionVoc({
     out: options.out,
     presetName: preset.name,
-    data: preset.data,
+    data,
     seed,
     fashionMnistDir: options.fashionMnist,
     force: options.force,
@@ -39,7 +41,7 @@ export async function runMakeFashionVoc(options: MakeFashionVocOptions, io: Data
       if (done === 0) progress = startProgress(`fashion-voc ${preset.name}`, total);
       else progress?.tick();
     },
-  });
+  }), { command: `mgta make-fashion-voc --preset ${preset.name}` });
   progress?.stop();
   const m = result.manifest;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, writeJsonAtomic } from '@mgta/core';
+import { InputError, withOutputLock, writeJsonAtomic } from '@mgta/core';
 import {
   bodyFeatures, disposeHeadWeights, evaluateDet, exportDetectorOnnx, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
   readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
@@ -119,7 +119,8 @@ export function registerDetectorCommands(program: Command): void {
     .option('--no-cache', 'keep body features in memory only')
     .option('--stop-after <n>', 'stop (resumably) after n iterations')
     .option('--threads <n>', 'CPU threads')
-    .action((options: DetTrainOptions) => runDetTrain(options));
+    // One run per run folder: two would train into the same work/state and interleave loss.jsonl.
+    .action((options: DetTrainOptions) => withOutputLock(options.out, () => runDetTrain(options), { command: `mgta det train --column ${options.column}` }));
   det.command('export')
     .description('export body + heads + proposals + NMS as one ONNX model (inputs image, im_info)')
     .requiredOption('--model <dir>', 'pretrained checkpoint folder')

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { acquireOutputLock } from '@mgta/core';
+import { deadPid } from '@mgta/core/testing';
 import { loadCheckpoint } from '@mgta/resnet';
 import { registerPretrainCommands } from './index.ts';
 
@@ -43,5 +45,36 @@ describe('mgta init-model', { timeout: 180_000 }, () => {
     await expect(mgta('init-model', '--arch', 'resnet18', '--seed', '1', '--out', join(root, 'x'))).rejects.toThrow(/--arch: "resnet18" is not supported/);
     await expect(mgta('init-model', '--seed', '-3', '--out', join(root, 'x'))).rejects.toThrow(/--seed: must be an integer/);
     await expect(mgta('init-model', '--seed', '1', '--decoder-from', 'res4', '--out', join(root, 'x'))).rejects.toThrow(/--decoder-from: needs --decoder/);
+  });
+
+  it('over an existing checkpoint replaces only its own files: notes and an exported .onnx survive', async () => {
+    const out = join(root, 'kept');
+    await mgta('init-model', '--seed', '1', '--out', out);
+    writeFileSync(join(out, 'notes.txt'), 'trained on the ci preset\n');
+    writeFileSync(join(out, 'model.onnx'), Buffer.from([1, 2, 3]));
+    const first = (await loadCheckpoint(out)).manifest.weightsSha256;
+    await mgta('init-model', '--seed', '2', '--out', out);
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('trained on the ci preset\n');
+    expect([...readFileSync(join(out, 'model.onnx'))]).toEqual([1, 2, 3]);
+    const second = await loadCheckpoint(out);
+    expect(second.manifest.seed).toBe(2);
+    expect(second.manifest.weightsSha256).not.toBe(first);
+    expect(readdirSync(out).sort()).toEqual(['manifest.json', 'model.onnx', 'notes.txt', 'weights.bin']);
+    expect(readdirSync(root).filter((name) => name.includes('kept')).sort()).toEqual(['kept']);
+  });
+
+  it('refuses a folder another run holds, and clears a killed run\'s temp checkpoint beside it', async () => {
+    const out = join(root, 'busy');
+    const lock = acquireOutputLock(out, { log: () => undefined });
+    try {
+      await expect(mgta('init-model', '--seed', '1', '--out', out)).rejects.toThrow(new RegExp(`${out}: is in use by another run: pid ${process.pid}`));
+    } finally {
+      lock.release();
+    }
+    const leftover = join(root, `.busy.${deadPid()}.0a1b2c3d.tmp`);
+    mkdirSync(leftover);
+    writeFileSync(join(leftover, 'weights.bin'), 'half');
+    await mgta('init-model', '--seed', '1', '--out', out);
+    expect(readdirSync(root).filter((name) => name.includes('busy'))).toEqual(['busy']);
   });
 });

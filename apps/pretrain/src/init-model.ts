@@ -2,7 +2,7 @@
  * `mgta init-model`: a randomly initialised ResNet-50 checkpoint (torchvision's init: the paper's
  * "ResNet50 Random" row, and the starting point of MGTA pretraining with --decoder).
  */
-import { InputError } from '@mgta/core';
+import { InputError, withOutputLock } from '@mgta/core';
 import { countParameters, describeArchitecture, initialWeights, parseWidth, saveCheckpoint, type CheckpointManifest, type ResNet50Architecture } from '@mgta/resnet';
 
 export interface InitModelOptions {
@@ -20,7 +20,8 @@ export async function runInitModel(options: InitModelOptions): Promise<Checkpoin
   const architecture = parseArchitecture(options);
   const seed = parseInteger('--seed', options.seed, 0, 2 ** 32 - 1);
   const weights = initialWeights(architecture, seed);
-  const manifest = await saveCheckpoint(options.out, weights, { createdBy: 'mgta init-model', seed });
+  // Locked like a training run: `mgta pretrain random` writes its model folder through here.
+  const manifest = await withOutputLock(options.out, () => saveCheckpoint(options.out, weights, { createdBy: 'mgta init-model', seed }), { command: 'mgta init-model' });
   process.stdout.write(
     `${options.out}: ${describeArchitecture(architecture)}, ${countParameters(weights).toLocaleString('en-US')} parameters, seed ${seed}, weights sha256 ${manifest.weightsSha256}\n`,
   );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnLockHolder } from '@mgta/core/testing';
 import { readCheckpointManifest } from '@mgta/resnet';
 import { modelId, runPretrainCommand } from './pretrain-command.ts';
 
@@ -27,5 +28,19 @@ describe('mgta pretrain', { timeout: 180_000 }, () => {
     await expect(runPretrainCommand('simclr', { preset: 'ci' })).rejects.toThrow(/model: must be one of iae, mgta, supervised, random/);
     await expect(runPretrainCommand('mgta', { preset: 'ci', k: '1' })).rejects.toThrow(/--k: must be an integer from 2/);
     await expect(runPretrainCommand('mgta', { preset: 'ci', k: '8', out: join(root, 'mgta-k8'), images: root })).rejects.toThrow(/no finished IAE checkpoint/);
+  });
+
+  it('refuses a second run on a model folder another process is training into, naming the folder and its pid', async () => {
+    for (const model of ['iae', 'random']) {
+      const out = join(root, `busy-${model}`);
+      const holder = await spawnLockHolder(out);
+      try {
+        await expect(runPretrainCommand(model, { preset: 'ci', out, images: root }))
+          .rejects.toThrow(new RegExp(`${out}: is in use by another run: pid ${holder.pid}\\b`));
+      } finally {
+        holder.child.kill('SIGTERM');
+        await holder.exited;
+      }
+    }
   });
 });

@@ -1,21 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hashJson } from './hash.ts';
 import { writeJsonAtomic } from './atomic-write.ts';
+import { withFsWriteErrors, type FsErrorAdvice } from './fs-errors.ts';
+import { removeOrphanTemps } from './orphan-temps.ts';
 
 /** What identifies a cache entry: every input that changes its content. */
 export type CacheKeyInputs = Record<string, unknown>;
 
-export interface CacheEntryInfo {
-  kind: string;
-  key: string;
-  dir: string;
-  inputs: CacheKeyInputs;
-  createdAt: string;
-  bytes: number;
-}
+export const ENTRY_FILE = 'entry.json';
+/** Suffix of an entry's resumable-work folder (workDirOf). */
+export const WORK_SUFFIX = '.work';
 
-const ENTRY_FILE = 'entry.json';
+const CACHE_ADVICE: FsErrorAdvice = { elsewhere: 'point MGTA_CACHE_DIR at another folder' };
+/** Kind folders already swept by this process: once is enough, later leftovers are our own. */
+const swept = new Set<string>();
 
 /** Root of all caches: `MGTA_CACHE_DIR`, else `.cache/mgta` under the working directory. */
 export function cacheRoot(): string {
@@ -47,61 +46,46 @@ export class ContentCache {
 
   /**
    * Returns the complete entry for these inputs, building it with `build(tempDir)` when absent.
-   * `build` writes its files into tempDir; a crash leaves only a temp folder behind.
+   * `build` writes its files into tempDir. A failed build leaves nothing behind; a killed one
+   * leaves `<entry>.partial-<pid>`, which the next process to build in this kind removes.
    */
   async getOrBuild(inputs: CacheKeyInputs, build: (tempDir: string) => Promise<void>): Promise<string> {
     const existing = this.lookup(inputs);
     if (existing) return existing;
+    this.sweep();
     const dir = this.dirOf(inputs);
     const temp = `${dir}.partial-${process.pid}`;
-    rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp, { recursive: true });
-    await build(temp);
-    writeJsonAtomic(join(temp, ENTRY_FILE), { kind: this.kind, key: this.keyOf(inputs), inputs, createdAt: new Date().toISOString() });
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(temp, dir);
+    withFsWriteErrors(dir, () => {
+      rmSync(temp, { recursive: true, force: true });
+      mkdirSync(temp, { recursive: true });
+    }, CACHE_ADVICE);
+    try {
+      await build(temp);
+      writeJsonAtomic(join(temp, ENTRY_FILE), { kind: this.kind, key: this.keyOf(inputs), inputs, createdAt: new Date().toISOString() }, CACHE_ADVICE);
+      withFsWriteErrors(dir, () => {
+        rmSync(dir, { recursive: true, force: true });
+        renameSync(temp, dir);
+      }, CACHE_ADVICE);
+    } catch (error) {
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
     return dir;
   }
 
   /** A folder for building an entry across runs (resumable work), keyed like the entry. */
   workDirOf(inputs: CacheKeyInputs): string {
-    const dir = `${this.dirOf(inputs)}.work`;
-    mkdirSync(dir, { recursive: true });
+    this.sweep();
+    const dir = `${this.dirOf(inputs)}${WORK_SUFFIX}`;
+    withFsWriteErrors(dir, () => mkdirSync(dir, { recursive: true }), CACHE_ADVICE);
     return dir;
   }
-}
 
-export function listCacheEntries(root: string = cacheRoot()): CacheEntryInfo[] {
-  if (!existsSync(root)) return [];
-  const entries: CacheEntryInfo[] = [];
-  for (const kind of readdirSync(root)) {
-    const kindDir = join(root, kind);
-    if (!statSync(kindDir).isDirectory()) continue;
-    for (const key of readdirSync(kindDir)) {
-      const dir = join(kindDir, key);
-      const entryFile = join(dir, ENTRY_FILE);
-      if (!existsSync(entryFile)) continue;
-      const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { inputs: CacheKeyInputs; createdAt: string };
-      entries.push({ kind, key, dir, inputs: entry.inputs, createdAt: entry.createdAt, bytes: folderBytes(dir) });
-    }
+  /** Removes the partial entries of builds whose process died (killed mid-build). */
+  private sweep(): void {
+    const kindDir = join(this.root, this.kind);
+    if (swept.has(kindDir)) return;
+    swept.add(kindDir);
+    removeOrphanTemps(kindDir);
   }
-  return entries;
-}
-
-/** Removes entries (all, or of one kind); returns how many. */
-export function clearCache(options: { kind?: string; root?: string } = {}): number {
-  const root = options.root ?? cacheRoot();
-  const entries = listCacheEntries(root).filter((entry) => !options.kind || entry.kind === options.kind);
-  for (const entry of entries) rmSync(entry.dir, { recursive: true, force: true });
-  return entries.length;
-}
-
-function folderBytes(dir: string): number {
-  let total = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const stats = statSync(path);
-    total += stats.isDirectory() ? folderBytes(path) : stats.size;
-  }
-  return total;
 }

@@ -1,7 +1,11 @@
 export { InputError } from './input-error.ts';
-export { writeFileAtomic, writeJsonAtomic } from './atomic-write.ts';
+export { writeFileAtomic, writeJsonAtomic, copyFileAtomic, tempPathFor } from './atomic-write.ts';
+export { fsWriteError, withFsWriteErrors, type FsErrorAdvice } from './fs-errors.ts';
+export { acquireOutputLock, withOutputLock, lockPathOf, type OutputLock, type LockOptions, type LockHolder } from './output-lock.ts';
+export { parseTempName, isPidAlive, findOrphanTemps, removeOrphanTemps, type TempName, type OrphanOptions } from './orphan-temps.ts';
 export { sha256, sha256File, filesFingerprint, stableStringify, hashJson } from './hash.ts';
 export { Random } from './random.ts';
 export { machineInfo, gpuDeviceVisible, type MachineInfo } from './machine.ts';
 export { startProgress, type Progress } from './progress.ts';
-export { ContentCache, cacheRoot, listCacheEntries, clearCache, type CacheEntryInfo, type CacheKeyInputs } from './content-cache.ts';
+export { ContentCache, cacheRoot, type CacheKeyInputs } from './content-cache.ts';
+export { listCacheEntries, listCacheLeftovers, clearCache, type CacheEntryInfo, type CacheLeftoverInfo, type ClearResult } from './cache-inventory.ts';

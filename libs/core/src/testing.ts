@@ -10,3 +10,5 @@ export function errorOf(run: () => unknown): InputError {
   }
   throw new Error('expected an InputError');
 }
+
+export { spawnLockHolder, deadPid, type LockHolderProcess } from './lock-holder.ts';

@@ -19,7 +19,7 @@
  * Nothing under node_modules is edited; every patch is undone once `setBackend` returns.
  */
 import { createRequire } from 'node:module';
-import { mkdirSync, writeFileSync, renameSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -67,8 +67,13 @@ function writeWorkerFile(): string {
     mkdirSync(dir, { recursive: true });
     // Several test workers may race here: write aside, rename into place.
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(temp, source);
-    renameSync(temp, file);
+    try {
+      writeFileSync(temp, source);
+      renameSync(temp, file);
+    } catch (error) {
+      rmSync(temp, { force: true });
+      throw error;
+    }
   }
   return file;
 }

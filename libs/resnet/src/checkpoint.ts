@@ -1,14 +1,13 @@
 /**
  * Checkpoints on disk: a directory with manifest.json and weights.bin (little-endian float32
- * tensors, concatenated in manifest order; offset and length in BYTES). The directory is built
+ * tensors, concatenated in manifest order; offset and length in BYTES). A new directory is built
  * under a temporary name and renamed into place, so a reader never sees a torn checkpoint.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { endianness } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { InputError, sha256, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
+import { InputError, sha256, tempPathFor, withFsWriteErrors, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
 import { describeArchitecture, inferArchitecture, shapeProblems, tensorSpecs, type ResNet50Architecture } from './architecture.ts';
 import { countParameters, elementCount, formatShape, type NamedWeights } from './named-weights.ts';
 import { pixelNormalizationDefault, type PixelNormalization } from './pixel-normalization.ts';
@@ -65,7 +64,8 @@ function assertLittleEndian(): void {
 
 /**
  * Writes `weights` (whose architecture is read off the names and checked) as a checkpoint at
- * `dir`. Replaces an existing checkpoint there; refuses a non-empty directory that is not one.
+ * `dir`. Replaces an existing checkpoint's manifest.json and weights.bin there, leaving every
+ * other file in the folder alone; refuses a non-empty directory that is not a checkpoint.
  */
 export async function saveCheckpoint(dir: string, weights: NamedWeights, extras: CheckpointExtras): Promise<CheckpointManifest> {
   assertLittleEndian();
@@ -100,16 +100,7 @@ export async function saveCheckpoint(dir: string, weights: NamedWeights, extras:
 
   const target = resolve(dir);
   assertReplaceable(target);
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileAtomic(join(temp, WEIGHTS_FILE), bytes);
-    writeJsonAtomic(join(temp, MANIFEST_FILE), manifest);
-    replaceDirectory(temp, target);
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
+  withFsWriteErrors(target, () => (existsSync(target) ? replaceFilesIn(target, bytes, manifest) : createDirectory(target, bytes, manifest)));
   return manifest;
 }
 
@@ -127,16 +118,37 @@ function assertReplaceable(target: string): void {
   if (!isCheckpoint) throw new InputError(target, 'is a non-empty directory that is not an mgta checkpoint; will not overwrite it');
 }
 
-/** rename(2) cannot replace a non-empty directory: move the old one aside, move in, then delete. */
-function replaceDirectory(source: string, target: string): void {
-  if (!existsSync(target)) {
-    renameSync(source, target);
-    return;
+/** A new checkpoint folder: built under a temp name beside it and renamed into place whole. */
+function createDirectory(target: string, bytes: Uint8Array, manifest: CheckpointManifest): void {
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = tempPathFor(target);
+  try {
+    writeFileAtomic(join(temp, WEIGHTS_FILE), bytes);
+    writeJsonAtomic(join(temp, MANIFEST_FILE), manifest);
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
   }
-  const aside = `${source}.old`;
-  renameSync(target, aside);
-  renameSync(source, target);
-  rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * An existing folder: only the checkpoint's own files are replaced, so notes or an exported
+ * .onnx kept beside them survive. The new weights are staged in full first; then the old
+ * manifest goes, the weights move in and the new manifest last, so a reader (or a kill) at any
+ * moment finds either no manifest or one that matches weights.bin, never a mismatched pair.
+ */
+function replaceFilesIn(target: string, bytes: Uint8Array, manifest: CheckpointManifest): void {
+  const staged = tempPathFor(join(target, WEIGHTS_FILE));
+  try {
+    writeFileAtomic(staged, bytes);
+    rmSync(join(target, MANIFEST_FILE), { force: true });
+    renameSync(staged, join(target, WEIGHTS_FILE));
+  } catch (error) {
+    rmSync(staged, { force: true });
+    throw error;
+  }
+  writeJsonAtomic(join(target, MANIFEST_FILE), manifest);
 }
 
 /** Reads and checks manifest.json alone (format, architecture, tensor shapes and byte ranges). */

@@ -5,7 +5,7 @@
  * the saved state had seen, so it reads exactly as an uninterrupted run's (timings aside).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '@mgta/core';
+import { withFsWriteErrors, writeFileAtomic } from '@mgta/core';
 import type { PretrainMetricFields, PretrainMetricLine } from '@mgta/results-schema';
 
 export type MetricFields = PretrainMetricFields;
@@ -23,7 +23,7 @@ export class MetricsLog {
   }
 
   append(line: MetricLine): void {
-    appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    withFsWriteErrors(this.file, () => appendFileSync(this.file, `${JSON.stringify(line)}\n`));
     this.lines++;
   }
 }

@@ -2,7 +2,7 @@
 // class subfolders): determinism, resume after a "kill" equals an uninterrupted run, skip of a
 // finished model, constant tensor count across steps. ResNet-50 is full size, so each run takes
 // a few seconds on 2 cores.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,5 +140,17 @@ describe('runPretrain', () => {
     expect(manifest.architecture).toMatchObject({ decoder: false, headClasses: 2 });
     const training = JSON.parse(readFileSync(join(root, 'a/supervised/training.json'), 'utf8'));
     expect(training).toMatchObject({ status: 'finished', seed: 3, data: { images: 8, classes: 2 } });
+  });
+
+  it('--force retrains over a finished model without deleting files the run did not write', async () => {
+    const dir = join(root, 'a/supervised');
+    writeFileSync(join(dir, 'notes.txt'), 'keep me\n');
+    writeFileSync(join(dir, 'model.onnx'), 'exported');
+    const lines = metricsWithoutTimes(dir);
+    expect((await runPretrain(request('supervised', 'a/supervised', { force: true }))).status).toBe('finished');
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('keep me\n');
+    expect(readFileSync(join(dir, 'model.onnx'), 'utf8')).toBe('exported');
+    // A fresh run's metrics, not the old ones with the new appended.
+    expect(metricsWithoutTimes(dir)).toEqual(lines);
   });
 });

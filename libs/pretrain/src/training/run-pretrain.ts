@@ -6,11 +6,12 @@
  * (manifest.json + weights.bin, readable by loadCheckpoint), metrics.jsonl and training.json.
  * The checkpoint is written last: weights.bin, then manifest.json (each atomically), and only
  * then is state/ removed; a dir with a valid manifest and a finished training.json is skipped
- * on rerun unless `force`.
+ * on rerun unless `force`. Files the run did not write (notes, an exported .onnx) are never
+ * removed, not even by `force`.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, machineInfo, writeJsonAtomic } from '@mgta/core';
+import { InputError, machineInfo, withFsWriteErrors, withOutputLock, writeJsonAtomic } from '@mgta/core';
 import { backendInfo, initBackend } from '@mgta/nn';
 import { MANIFEST_FILE, WEIGHTS_FILE, loadCheckpoint, readCheckpointManifest, saveCheckpoint } from '@mgta/resnet';
 import { ImageLoader } from './image-loader.ts';
@@ -57,18 +58,29 @@ export function isFinished(dir: string): boolean {
   }
 }
 
+/** What a run writes into its model dir: all that --force removes (notes or exports kept there stay). */
+const RUN_FILES = [MANIFEST_FILE, WEIGHTS_FILE, TRAINING_FILE, 'metrics.jsonl', 'state', 'state.old', '.final-checkpoint'];
+
+/**
+ * Holds the model dir's lock for the whole run: a second run on the same dir would append
+ * every metrics line a second time and interleave the two runs' states.
+ */
 export async function runPretrain(request: PretrainRequest): Promise<PretrainOutcome> {
+  return withOutputLock(request.out, () => runLocked(request), { command: `mgta pretrain ${request.model} (preset ${request.presetName})` });
+}
+
+async function runLocked(request: PretrainRequest): Promise<PretrainOutcome> {
   const dir = request.out;
   if (isFinished(dir) && !request.force) {
     return { status: 'skipped', dir, weightsSha256: readCheckpointManifest(dir).weightsSha256 };
   }
-  if (request.force) rmSync(dir, { recursive: true, force: true });
+  if (request.force) for (const name of RUN_FILES) rmSync(join(dir, name), { recursive: true, force: true });
 
   const iae = request.model === 'mgta' ? await loadIae(request) : undefined;
   const set: ImageSet = subsetImageSet(listImageSet(request.images), request.preset.images, request.seed);
   const loader = new ImageLoader(set, request.preset.inputSize);
   const backend = await initBackend({ threads: request.threads });
-  mkdirSync(dir, { recursive: true });
+  withFsWriteErrors(dir, () => mkdirSync(dir, { recursive: true }));
 
   const run = new TrainingRun({
     modelDir: dir, model: request.model, checkpointEverySteps: request.preset.checkpointEverySteps,
@@ -111,8 +123,10 @@ export async function runPretrain(request: PretrainRequest): Promise<PretrainOut
   const staging = join(dir, '.final-checkpoint');
   rmSync(staging, { recursive: true, force: true });
   const manifest = await saveCheckpoint(staging, result.weights, { createdBy: `mgta pretrain ${request.model}`, seed: request.seed, training: { model: request.model, preset: request.presetName, summary: result.summary } });
-  renameSync(join(staging, WEIGHTS_FILE), join(dir, WEIGHTS_FILE));
-  renameSync(join(staging, MANIFEST_FILE), join(dir, MANIFEST_FILE));
+  withFsWriteErrors(dir, () => {
+    renameSync(join(staging, WEIGHTS_FILE), join(dir, WEIGHTS_FILE));
+    renameSync(join(staging, MANIFEST_FILE), join(dir, MANIFEST_FILE));
+  });
   rmSync(staging, { recursive: true, force: true });
   writeJsonAtomic(join(dir, TRAINING_FILE), training);
   rmSync(join(dir, 'state'), { recursive: true, force: true });

@@ -5,9 +5,8 @@
  * resumable training state (`<model dir>/state/`).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { InputError, sha256, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
+import { dirname, join } from 'node:path';
+import { InputError, sha256, tempPathFor, withFsWriteErrors, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
 
 export interface BundleArray {
   shape: number[];
@@ -30,15 +29,23 @@ export function writeBundle(dir: string, arrays: ReadonlyMap<string, BundleArray
     entries.push({ name, shape, dtype: data instanceof Int32Array ? 'int32' : 'float32', offset, length: data.byteLength });
     offset += data.byteLength;
   }
-  mkdirSync(dirname(dir), { recursive: true });
-  const temp = join(dirname(dir), `.${basename(dir)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  writeFileAtomic(join(temp, DATA_FILE), bytes);
-  writeJsonAtomic(join(temp, INDEX_FILE), { document, entries, sha256: sha256(bytes) });
-  const aside = `${dir}.old`;
-  rmSync(aside, { recursive: true, force: true });
-  if (existsSync(dir)) renameSync(dir, aside);
-  renameSync(temp, dir);
-  rmSync(aside, { recursive: true, force: true });
+  withFsWriteErrors(dir, () => {
+    mkdirSync(dirname(dir), { recursive: true });
+    const temp = tempPathFor(dir);
+    try {
+      writeFileAtomic(join(temp, DATA_FILE), bytes);
+      writeJsonAtomic(join(temp, INDEX_FILE), { document, entries, sha256: sha256(bytes) });
+      const aside = `${dir}.old`;
+      rmSync(aside, { recursive: true, force: true });
+      if (existsSync(dir)) renameSync(dir, aside);
+      renameSync(temp, dir);
+      rmSync(aside, { recursive: true, force: true });
+    } catch (error) {
+      // The state is hundreds of MB: a failed write (a full disk) must not leave its copy behind.
+      rmSync(temp, { recursive: true, force: true });
+      throw error;
+    }
+  });
 }
 
 /** The bundle at `dir` (or at `dir.old` when a crash fell between the two renames), or undefined. */
