@@ -1,7 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ContentCache, InputError, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
+import { ContentCache, InputError, copyFileAtomic, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
 import { classificationTransform, streamBatches, CLASSIFICATION_SIZE } from '@mgta/imaging';
 import { appendAveragePool, createSession, type Device } from '@mgta/onnx';
 import { recordedPath } from '@mgta/results-schema';
@@ -127,10 +127,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
 
   const npyPath = join(entry, 'features.npy');
   if (options.out) {
-    mkdirSync(dirname(options.out), { recursive: true });
-    const temp = `${options.out}.${process.pid}.tmp`;
-    copyFileSync(npyPath, temp);
-    renameSync(temp, options.out);
+    copyFileAtomic(npyPath, options.out);
   }
   const stored = JSON.parse(readFileSync(join(entry, 'features.json'), 'utf8')) as FeatureFileMeta;
   // The entry's file describes the run that built it; the features are the same, the run is this one.
