@@ -6,7 +6,7 @@ import { FASHION_MNIST_CLASSES, loadFashionMnist } from '@mgta/fashion-mnist';
 import { decodeImage } from '@mgta/imaging';
 import type { FashionVocDataPreset } from '@mgta/presets';
 import { classLabelFor, loadVocSplit, readClassLabels, validateVocYear } from '@mgta/voc';
-import { makeFashionVoc, type MakeResult } from './generate.ts';
+import { HOLDOUT_FILE, makeFashionVoc, type MakeResult } from './generate.ts';
 
 /** Small enough to generate in about a second, big enough to hold difficult and truncated objects. */
 const TINY: FashionVocDataPreset = {
@@ -18,6 +18,33 @@ const TINY: FashionVocDataPreset = {
 };
 const SPLITS = { '2007': ['train', 'val', 'trainval', 'test'], '2012': ['train', 'val', 'trainval'] };
 
+/**
+ * TINY at seed 7 as the generator wrote it before presets could set nuisances (appearance, item
+ * scale and place, renderings, hold-out): fingerprint and request key computed with that code
+ * (commit 0a966c0). A preset that sets none of them must still give exactly these files. (The
+ * fingerprint also depends on sharp's PNG/JPEG encoders: a sharp upgrade that changes them would
+ * change it too, together with every other data set's.)
+ */
+const TINY_SEED7_FINGERPRINT = 'e8e728b06c682a467fcd6d48c02b5539dbff4487815bb92bc188658119da5452';
+const TINY_SEED7_REQUEST_KEY = 'caadf5d1bbd366c9ab607cbe597cb92c264336bd6a839184a92811dcc6561e7d';
+
+/** TINY with every new setting spelt out at its default value: the same files, another request key. */
+const TINY_EXPLICIT_DEFAULTS: FashionVocDataPreset = {
+  ...TINY,
+  pretrain: { ...TINY.pretrain, itemScale: [0.55, 0.95], maxOutsideOffset: 0.1, maxCentreShift: 0.5, renderingsPerItem: 1, holdoutFraction: 0 },
+  appearance: {
+    background: { textures: ['noise', 'stripes', 'gradient'], saturation: [0, 0.5], brightness: [0.2, 0.85], contrast: 1, noise: 12 },
+    tint: { saturation: [0.45, 1], brightness: [0.7, 1] },
+  },
+};
+
+/** 60 images of 20 items (3 renderings each), 10% of the items held out, the nuisances set. */
+const TINY_RENDERINGS: FashionVocDataPreset = {
+  ...TINY,
+  pretrain: { ...TINY.pretrain, images: 60, itemScale: [0.5, 0.9], maxOutsideOffset: 0.05, maxCentreShift: 0.05, renderingsPerItem: 3, holdoutFraction: 0.1 },
+  appearance: { background: { saturation: [0, 0.3], brightness: [0.05, 0.3], contrast: 0.3, noise: 6 }, tint: { saturation: [0.1, 0.5], brightness: [0.8, 1] } },
+};
+
 let root: string;
 let first: MakeResult;
 const dir = (name: string): string => join(root, name);
@@ -28,7 +55,18 @@ beforeAll(async () => {
   first = await makeFashionVoc({ out: dir('a'), presetName: 'tiny', data: TINY, seed: 7 });
   await makeFashionVoc({ out: dir('b'), presetName: 'tiny', data: TINY, seed: 7 });
   await makeFashionVoc({ out: dir('c'), presetName: 'tiny', data: TINY, seed: 8 });
+  more = mkdtempSync(join(tmpdir(), 'fashion-voc-more-'));
 });
+
+/** Data sets of the tests below, outside `root` (whose listing one test checks). */
+let more: string;
+const moreDir = (name: string): string => join(more, name);
+const readMore = (name: string, file: string): string => readFileSync(join(moreDir(name), file), 'utf8');
+
+const pretrainItems = (text: string): Map<string, number> => new Map(text.trim().split('\n').filter((l) => l.startsWith('pretrain ')).map((l) => {
+  const [, file, item] = l.split(' ');
+  return [file, Number(item)];
+}));
 
 describe('makeFashionVoc', () => {
   it('is deterministic: the same seed gives byte-identical files, another seed different ones', () => {
@@ -136,6 +174,65 @@ describe('makeFashionVoc', () => {
     expect(replaced.status).toBe('replaced');
     expect(replaced.manifest.fingerprint).toBe(JSON.parse(read('c', 'manifest.json')).fingerprint);
     expect(readdirSync(root).sort()).toEqual(['a', 'b', 'c']); // no staging or old folders left behind
+  });
+
+  it('writes the same files as before presets could set nuisances, when a preset sets none of them', () => {
+    expect(first.manifest.fingerprint).toBe(TINY_SEED7_FINGERPRINT);
+    expect(first.manifest.requestKey).toBe(TINY_SEED7_REQUEST_KEY);
+    expect(Object.keys(first.manifest.data.pretrain)).toEqual(['images', 'size', 'format']);
+    expect(first.manifest.data).not.toHaveProperty('appearance');
+    expect(existsSync(join(dir('a'), 'pretrain', HOLDOUT_FILE))).toBe(false);
+  });
+
+  it('writes the same files with every nuisance setting spelt out at its default (maxCentreShift 0.5 = no limit)', async () => {
+    const explicit = await makeFashionVoc({ out: moreDir('explicit'), presetName: 'tiny', data: TINY_EXPLICIT_DEFAULTS, seed: 7 });
+    expect(explicit.manifest.requestKey).not.toBe(TINY_SEED7_REQUEST_KEY);
+    expect(readMore('explicit', 'SHA256SUMS')).toBe(read('a', 'SHA256SUMS'));
+  });
+
+  describe('several renderings per item and a hold-out', () => {
+    let result: MakeResult;
+    beforeAll(async () => {
+      result = await makeFashionVoc({ out: moreDir('renderings'), presetName: 'tiny', data: TINY_RENDERINGS, seed: 7 });
+    });
+
+    it('renders each item renderingsPerItem times, differently, under one label', () => {
+      const items = pretrainItems(readMore('renderings', 'items.txt'));
+      expect(items.size).toBe(60);
+      const labels = new Map(readMore('renderings', 'pretrain/labels.txt').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+      const sums = new Map(readMore('renderings', 'SHA256SUMS').trim().split('\n').map((l) => l.split('  ').reverse() as [string, string]));
+      const byItem = new Map<number, string[]>();
+      for (const [file, item] of items) byItem.set(item, [...(byItem.get(item) ?? []), file]);
+      expect(byItem.size).toBe(20);
+      const set = loadFashionMnist();
+      for (const [item, files] of byItem) {
+        expect(files).toHaveLength(3);
+        for (const file of files) expect(labels.get(file)).toBe(FASHION_MNIST_CLASSES[set.labels[item]]);
+        expect(new Set(files.map((f) => sums.get(`pretrain/${f}`))).size).toBe(3); // other tint, background, place
+      }
+      expect(result.manifest.counts).toMatchObject({ pretrain: 60, pretrainItems: 20, pretrainHoldout: 6 });
+    });
+
+    it('keeps pretraining items (however often rendered) disjoint from every scene pool', () => {
+      const pretrain = new Set(pretrainItems(readMore('renderings', 'items.txt')).values());
+      const scene = readMore('renderings', 'items.txt').trim().split('\n').filter((l) => l.startsWith('VOC')).flatMap((l) => l.split(' ').slice(2).map(Number));
+      expect(new Set(scene).size).toBe(scene.length);
+      expect(scene.filter((item) => pretrain.has(item))).toEqual([]);
+      expect(result.manifest.counts.itemsUsed).toBe(pretrain.size + scene.length);
+    });
+
+    it('holds out ~10% of the ITEMS, every rendering of a held-out item and none of the others, sorted', () => {
+      const lines = readMore('renderings', `pretrain/${HOLDOUT_FILE}`).split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toEqual([...lines].sort());
+      const items = pretrainItems(readMore('renderings', 'items.txt'));
+      const heldItems = new Set(lines.map((file) => items.get(file)));
+      expect(heldItems.size).toBe(2); // round(0.1 * 20)
+      const trainingItems = new Set([...items].filter(([file]) => !lines.includes(file)).map(([, item]) => item));
+      expect([...heldItems].filter((item) => trainingItems.has(item!))).toEqual([]);
+      expect(lines).toEqual([...items].filter(([, item]) => heldItems.has(item)).map(([file]) => file).sort());
+      for (const file of lines) expect(existsSync(join(moreDir('renderings'), 'pretrain', file))).toBe(true);
+    });
   });
 
   it('refuses a folder that is not a Fashion-VOC data set', async () => {

@@ -7,15 +7,18 @@ import { FASHION_MNIST_CLASSES, loadFashionMnist, type FashionMnist } from '@mgt
 import type { RgbImage } from '@mgta/imaging';
 import type { FashionVocDataPreset } from '@mgta/presets';
 import { writeVocYear, type VocAnnotation } from '@mgta/voc';
-import { assignItems, planDataset, type YearPlan } from './plan.ts';
+import { assignItems, holdoutItems, planDataset, type YearPlan } from './plan.ts';
 import { PRETRAIN_MAX_ITEM_SCALE, PRETRAIN_MAX_OUTSIDE_OFFSET, PRETRAIN_MIN_ITEM_SCALE } from './rules.ts';
 import { composePretrainImage, composeScene } from './scene.ts';
+import { resolveAppearance } from './texture.ts';
 
 /** Bump when a change to the generator changes its output for the same preset and seed. */
 export const GENERATOR_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 /** `sha256sum -c`-compatible list of every file but the manifest; the fingerprint is its sha256. */
 export const CHECKSUMS_FILE = 'SHA256SUMS';
+/** `pretrain/holdout.txt`: the held-out pretraining images, one `images/NNNNNN.<ext>` per line, sorted. */
+export const HOLDOUT_FILE = 'holdout.txt';
 
 export interface FashionVocManifest {
   generator: '@mgta/fashion-voc';
@@ -29,6 +32,9 @@ export interface FashionVocManifest {
   counts: {
     itemsUsed: number;
     pretrain: number;
+    /** Only when the preset sets them: distinct pretraining items (renderingsPerItem > 1) and held-out images. */
+    pretrainItems?: number;
+    pretrainHoldout?: number;
     years: Record<string, { images: number; objects: number; difficult: number; truncated: number; splits: Record<string, number> }>;
   };
   files: number;
@@ -165,17 +171,26 @@ async function writeDataset(
   mkdirSync(pretrainDir, { recursive: true });
   const pretrainRng = new Random(seed).fork(3);
   const extension = data.pretrain.format === 'png' ? 'png' : 'jpg';
+  const appearance = resolveAppearance(data.appearance);
+  const itemScale = data.pretrain.itemScale ?? [PRETRAIN_MIN_ITEM_SCALE, PRETRAIN_MAX_ITEM_SCALE];
+  const maxOutside = data.pretrain.maxOutsideOffset ?? PRETRAIN_MAX_OUTSIDE_OFFSET;
+  const maxCentreShift = data.pretrain.maxCentreShift ?? Infinity;
+  const heldOut = new Set(holdoutItems(plan.pretrainItems, data.pretrain.holdoutFraction ?? 0, seed));
   const labelLines: string[] = [];
-  for (let i = 0; i < assignment.pretrain.length; i++) {
-    const item = assignment.pretrain[i];
-    const image = composePretrainImage(pretrainRng.fork(i), set, item, data.pretrain.size,
-      [PRETRAIN_MIN_ITEM_SCALE, PRETRAIN_MAX_ITEM_SCALE], PRETRAIN_MAX_OUTSIDE_OFFSET);
+  const holdoutLines: string[] = [];
+  for (let i = 0; i < plan.pretrainImages; i++) {
+    const position = Math.floor(i / plan.renderingsPerItem);
+    const item = assignment.pretrain[position];
+    const image = composePretrainImage(pretrainRng.fork(i), set, item, data.pretrain.size, itemScale, maxOutside, appearance, maxCentreShift);
     const file = `images/${String(i).padStart(6, '0')}.${extension}`;
     labelLines.push(`${file} ${FASHION_MNIST_CLASSES[set.labels[item]]}\n`);
     itemLines.push(`pretrain ${file} ${item}\n`);
+    if (heldOut.has(position)) holdoutLines.push(`${file}\n`);
     await save(join(root, 'pretrain', file), image, data.pretrain.format, data.scenes.jpegQuality);
   }
   writeFileAtomic(join(root, 'pretrain', 'labels.txt'), labelLines.join(''));
+  // Image names are zero-padded indices, so image order is already sorted order.
+  if (heldOut.size > 0) writeFileAtomic(join(root, 'pretrain', HOLDOUT_FILE), holdoutLines.join(''));
 
   // Scenes, one VOC<year> folder each.
   const years: FashionVocManifest['counts']['years'] = {};
@@ -190,7 +205,7 @@ async function writeDataset(
       const width = data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1);
       const height = data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1);
       const items = assignment.scenes.get(`${year.year}/${id}`)!;
-      const scene = composeScene(sceneRng, set, items, { width, height, minItemScale: data.scenes.minItemScale, maxItemScale: data.scenes.maxItemScale });
+      const scene = composeScene(sceneRng, set, items, { width, height, minItemScale: data.scenes.minItemScale, maxItemScale: data.scenes.maxItemScale, appearance });
       itemLines.push(`VOC${year.year} ${id} ${items.join(' ')}\n`);
       annotations.push({
         id,
@@ -213,7 +228,13 @@ async function writeDataset(
   await Promise.all(inFlight);
   writeFileAtomic(join(root, 'items.txt'), itemLines.join(''));
   const itemsUsed = assignment.pretrain.length + [...assignment.scenes.values()].reduce((sum, items) => sum + items.length, 0);
-  return { itemsUsed, pretrain: assignment.pretrain.length, years };
+  return {
+    itemsUsed,
+    pretrain: plan.pretrainImages,
+    ...(plan.renderingsPerItem > 1 ? { pretrainItems: plan.pretrainItems } : {}),
+    ...(heldOut.size > 0 ? { pretrainHoldout: holdoutLines.length } : {}),
+    years,
+  };
 }
 
 function yearCounts(year: YearPlan, annotations: VocAnnotation[]) {

@@ -13,6 +13,10 @@ export interface YearPlan {
 
 export interface DatasetPlan {
   pretrainImages: number;
+  /** Distinct Fashion-MNIST items behind the pretraining images: ceil(images / renderingsPerItem). */
+  pretrainItems: number;
+  /** Image i renders pretraining item floor(i / renderingsPerItem) (each rendering its own tint, background, place, scale). */
+  renderingsPerItem: number;
   years: YearPlan[];
   itemsNeeded: number;
 }
@@ -60,12 +64,28 @@ export function planDataset(data: FashionVocDataPreset, seed: number): DatasetPl
   };
 
   const sceneItems = [year2007, year2012].reduce((sum, year) => sum + [...year.itemCounts.values()].reduce((a, b) => a + b, 0), 0);
-  return { pretrainImages: data.pretrain.images, years: [year2007, year2012], itemsNeeded: data.pretrain.images + sceneItems };
+  const renderingsPerItem = data.pretrain.renderingsPerItem ?? 1;
+  const pretrainItems = Math.ceil(data.pretrain.images / renderingsPerItem);
+  return { pretrainImages: data.pretrain.images, pretrainItems, renderingsPerItem, years: [year2007, year2012], itemsNeeded: pretrainItems + sceneItems };
+}
+
+/**
+ * The held-out pretraining items: `round(fraction * items)` of the `items` pretraining item
+ * positions (at least one when the fraction is above 0, never all), a seeded choice of its own
+ * random stream, so it moves no other draw. Returned sorted. Every rendering of a held-out item is
+ * held out (see generate.ts), so no held-out item is ever seen in training.
+ */
+export function holdoutItems(items: number, fraction: number, seed: number): number[] {
+  if (fraction <= 0 || items < 2) return [];
+  const count = Math.min(items - 1, Math.max(1, Math.round(fraction * items)));
+  return new Random(seed).fork(6).shuffle(Array.from({ length: items }, (_, i) => i)).slice(0, count).sort((a, b) => a - b);
 }
 
 /**
  * Splits a seeded permutation of all item indices into disjoint consecutive runs:
- * pretraining first, then each scene pool in a fixed order.
+ * pretraining first (`pretrainItems` of them, whatever the renderings per item), then each scene
+ * pool in a fixed order. Fewer pretraining items (more renderings per item) leave more of the set
+ * to the scenes; the scene pools then start earlier in the permutation, so their items change too.
  */
 export function assignItems(plan: DatasetPlan, available: number, seed: number): { pretrain: number[]; scenes: Map<string, number[]> } {
   const permutation = new Random(seed).fork(1).shuffle(Array.from({ length: available }, (_, i) => i));
@@ -75,7 +95,7 @@ export function assignItems(plan: DatasetPlan, available: number, seed: number):
     cursor += n;
     return run;
   };
-  const pretrain = take(plan.pretrainImages);
+  const pretrain = take(plan.pretrainItems);
   const scenes = new Map<string, number[]>();
   for (const pool of ['voc2007-trainval', 'voc2007-test', 'voc2012-trainval'] as const) {
     for (const year of plan.years) {

@@ -40,12 +40,15 @@ export const MAX_OUTSIDE_OFFSET = 0.3;
 /** Placement attempts per item before the item is left out of the scene. */
 export const PLACEMENT_TRIES = 20;
 
-/** Pretraining images are object-centric: one item filling 55–95% of the side, at most 10% off the edge. */
+/**
+ * Pretraining images are object-centric: one item filling 55–95% of the side, at most 10% off the edge.
+ * Defaults of the preset's `data.pretrain.itemScale` ([min, max]) and `data.pretrain.maxOutsideOffset`.
+ */
 export const PRETRAIN_MIN_ITEM_SCALE = 0.55;
 export const PRETRAIN_MAX_ITEM_SCALE = 0.95;
 export const PRETRAIN_MAX_OUTSIDE_OFFSET = 0.1;
 
-/** Per-pixel texture noise amplitude of backgrounds (grey levels, ±). */
+/** Per-pixel texture noise amplitude of backgrounds (grey levels, ±); default of `data.appearance.background.noise`. */
 export const BACKGROUND_NOISE = 12;
 
 /** What the rules need to know about one drawn item. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '@mgta/core';
 import type { FashionMnist } from '@mgta/fashion-mnist';
-import { composeScene } from './scene.ts';
+import { composePretrainImage, composeScene } from './scene.ts';
+import { resolveAppearance } from './texture.ts';
 import { objectFlags } from './rules.ts';
 
 /** A fake set whose only item is a solid 28x28 square (intensity 255): its mask is the whole sprite. */
@@ -98,5 +99,34 @@ describe('composeScene', () => {
       expect(second.label).toBe(5);
     }
     expect(occludedSeen).toBeGreaterThan(0);
+  });
+});
+
+describe('composePretrainImage', () => {
+  /** Black background without noise, so the (opaque, tinted) square item is every non-black pixel. */
+  const BLACK = resolveAppearance({ background: { brightness: [0, 0], noise: 0 } });
+  function squareCorner(seed: number, maxCentreShift?: number): [number, number] {
+    const image = composePretrainImage(new Random(seed), SQUARES, 0, 64, [0.5, 0.5], 0.1, BLACK, maxCentreShift);
+    let x0 = Infinity, y0 = Infinity;
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        if (colourAt(image.data, 64, x, y) !== '0,0,0') { x0 = Math.min(x0, x); y0 = Math.min(y0, y); }
+      }
+    }
+    return [x0, y0];
+  }
+
+  it('keeps the item centre within maxCentreShift of the image centre', () => {
+    // Side 32: centred top-left corner at 16, shift 0.05 * 64 = 3.2 pixels either way.
+    for (let seed = 0; seed < 40; seed++) {
+      for (const corner of squareCorner(seed, 0.05)) expect(Math.abs(corner - 16)).toBeLessThanOrEqual(3);
+      expect(squareCorner(seed, 0)).toEqual([16, 16]);
+    }
+  });
+
+  it('places the item anywhere the outside offset allows without it', () => {
+    const corners = Array.from({ length: 40 }, (_, seed) => squareCorner(seed)).flat();
+    expect(corners.some((c) => Math.abs(c - 16) > 8)).toBe(true);
+    expect(corners.every((c) => c >= 0 && c <= 35)).toBe(true); // -0.1 * 32 .. 64 - 0.9 * 32, clipped at 0
   });
 });

@@ -4,7 +4,7 @@ import type { RgbImage } from '@mgta/imaging';
 import type { BoundingBox } from '@mgta/voc';
 import { drawSprite, makeSprite, type ItemSprite } from './item.ts';
 import { MAX_OUTSIDE_OFFSET, MIN_INSIDE_FRACTION, MIN_VISIBLE_FRACTION, objectFlags, PLACEMENT_TRIES } from './rules.ts';
-import { itemTint, renderBackground } from './texture.ts';
+import { DEFAULT_APPEARANCE, itemTint, renderBackground, type Appearance } from './texture.ts';
 
 export interface SceneObject {
   /** Fashion-MNIST item index. */
@@ -36,6 +36,8 @@ export interface SceneOptions {
   height: number;
   minItemScale: number;
   maxItemScale: number;
+  /** Background and tint strengths; default DEFAULT_APPEARANCE. */
+  appearance?: Appearance;
 }
 
 /**
@@ -64,10 +66,11 @@ export function composeScene(rng: Random, set: FashionMnist, items: number[], op
     }
   }
 
-  const image = renderBackground(rng, width, height);
+  const appearance = options.appearance ?? DEFAULT_APPEARANCE;
+  const image = renderBackground(rng, width, height, appearance);
   const objects: SceneObject[] = [];
   for (const p of placed) {
-    drawSprite(image, p.sprite, p.x0, p.y0, itemTint(rng));
+    drawSprite(image, p.sprite, p.x0, p.y0, itemTint(rng, appearance));
     const bbox = maskBox(p.sprite, p.x0, p.y0, width, height);
     const flags = objectFlags({
       boxArea: (bbox.xmax - bbox.xmin + 1) * (bbox.ymax - bbox.ymin + 1),
@@ -118,13 +121,25 @@ function maskBox(sprite: ItemSprite, x0: number, y0: number, width: number, heig
   return { xmin: xmin + 1, ymin: ymin + 1, xmax: xmax + 1, ymax: ymax + 1 };
 }
 
-/** An object-centric pretraining image: one item, large and near the centre, on a textured background. */
-export function composePretrainImage(rng: Random, set: FashionMnist, item: number, size: number, scale: [number, number], maxOutside: number): RgbImage {
+/**
+ * An object-centric pretraining image: one item, large and near the centre, on a textured background.
+ * The item's top-left corner is uniform over the places that keep at most `maxOutside` of its side
+ * outside the image and, when `maxCentreShift` is finite, its centre within `maxCentreShift * size`
+ * of the image centre on each axis (default: no such limit).
+ */
+export function composePretrainImage(
+  rng: Random, set: FashionMnist, item: number, size: number, scale: readonly [number, number], maxOutside: number,
+  appearance: Appearance = DEFAULT_APPEARANCE, maxCentreShift = Infinity,
+): RgbImage {
   const side = Math.round(rng.uniform(scale[0], scale[1]) * size);
   const sprite = makeSprite(set, item, side);
-  const x0 = Math.round(rng.uniform(-maxOutside * side, size - (1 - maxOutside) * side));
-  const y0 = Math.round(rng.uniform(-maxOutside * side, size - (1 - maxOutside) * side));
-  const image = renderBackground(rng, size, size);
-  drawSprite(image, sprite, x0, y0, itemTint(rng));
+  // With maxCentreShift = Infinity the bounds are exactly the outside-offset ones (max(lo, -Infinity) === lo).
+  const centred = (size - side) / 2, shift = maxCentreShift * size;
+  const low = Math.max(-maxOutside * side, centred - shift);
+  const high = Math.min(size - (1 - maxOutside) * side, centred + shift);
+  const x0 = Math.round(rng.uniform(low, high));
+  const y0 = Math.round(rng.uniform(low, high));
+  const image = renderBackground(rng, size, size, appearance);
+  drawSprite(image, sprite, x0, y0, itemTint(rng, appearance));
   return image;
 }

@@ -17,7 +17,19 @@ export interface FashionVocDataPreset {
     /** Square side in pixels. */
     size: number;
     format: 'png' | 'jpeg';
+    /** Item side as a fraction of `size`, uniform in [min, max]; default [0.55, 0.95] (fashion-voc rules.ts). */
+    itemScale?: [number, number];
+    /** How far (fraction of the item's side) an item may start outside the image; default 0.1. */
+    maxOutsideOffset?: number;
+    /** The item's centre stays within this fraction of `size` of the image centre, on each axis; default: no limit. */
+    maxCentreShift?: number;
+    /** Images per distinct item, each with its own tint, background, place and scale; default 1. */
+    renderingsPerItem?: number;
+    /** Fraction of pretraining ITEMS held out (all their renderings) in pretrain/holdout.txt; default 0: no file. */
+    holdoutFraction?: number;
   };
+  /** Background and tint strengths, shared by pretraining images and scenes; every field optional (fashion-voc texture.ts). */
+  appearance?: FashionVocAppearance;
   scenes: {
     /** Each scene's width and height are drawn independently from [minSize, maxSize]. */
     minSize: number;
@@ -37,6 +49,29 @@ export interface FashionVocDataPreset {
     valFraction: number;
   };
   voc2012: { trainval: number; valFraction: number };
+}
+
+/** The background texture families of Fashion-VOC (libs/fashion-voc texture.ts draws them). */
+export const BACKGROUND_TEXTURE_NAMES = ['noise', 'stripes', 'gradient', 'plain'] as const;
+export type BackgroundTextureName = (typeof BACKGROUND_TEXTURE_NAMES)[number];
+
+export interface FashionVocAppearance {
+  background?: {
+    /** Families each background picks from, uniformly; default ["noise", "stripes", "gradient"]. */
+    textures?: BackgroundTextureName[];
+    /** HSV saturation and value ranges of the background colours; default [0, 0.5] and [0.2, 0.85]. */
+    saturation?: [number, number];
+    brightness?: [number, number];
+    /** Second colour pulled towards the first: 1 = independent (default), 0 = one colour. */
+    contrast?: number;
+    /** Per-pixel noise amplitude, grey levels ±; default 12. */
+    noise?: number;
+  };
+  tint?: {
+    /** HSV saturation and value ranges of item tints; default [0.45, 1] and [0.7, 1]. */
+    saturation?: [number, number];
+    brightness?: [number, number];
+  };
 }
 
 export interface RealDataPreset {
@@ -110,7 +145,9 @@ export function parseDataPreset(value: unknown, file: string): DataPreset {
     images: check.integer(pretrainJson, 'images', 'data.pretrain', 1),
     size: check.integer(pretrainJson, 'size', 'data.pretrain', 16, 1024),
     format: check.oneOf(pretrainJson, 'format', 'data.pretrain', ['png', 'jpeg'] as const),
+    ...parsePretrainNuisances(pretrainJson, file),
   };
+  const appearance = data.appearance === undefined ? {} : { appearance: parseAppearance(data.appearance, file) };
 
   const scenesJson = check.object(data.scenes, 'data.scenes');
   const minSize = check.integer(scenesJson, 'minSize', 'data.scenes', 32, 2048);
@@ -136,5 +173,91 @@ export function parseDataPreset(value: unknown, file: string): DataPreset {
     trainval: check.integer(voc2012Json, 'trainval', 'data.voc2012', 2),
     valFraction: check.fraction(voc2012Json, 'valFraction', 'data.voc2012', 0.01, 0.99),
   };
-  return { source, pretrain, scenes, voc2007, voc2012 };
+  return { source, pretrain, ...appearance, scenes, voc2007, voc2012 };
+}
+
+/*
+ * The optional nuisance settings of Fashion-VOC. A field the preset leaves out stays out of the
+ * parsed preset (not `undefined`), so the manifest and request key of a preset without them are
+ * what they were before these settings existed, and so are the generated files.
+ */
+
+function optionalNumber(parent: Json, key: string, field: string, file: string, min: number, max: number, integer = false): number | undefined {
+  const value = parent[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value >= min && value <= max) || (integer && !Number.isInteger(value))) {
+    throw new InputError(file, `must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${JSON.stringify(value)}`, { field: `${field}.${key}` });
+  }
+  return value;
+}
+
+function optionalRange(parent: Json, key: string, field: string, file: string, min: number, max: number): [number, number] | undefined {
+  const value = parent[key];
+  if (value === undefined) return undefined;
+  const ok = Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && v >= min && v <= max) && value[0] <= value[1];
+  if (!ok) {
+    throw new InputError(file, `must be [low, high] with ${min} <= low <= high <= ${max}, got ${JSON.stringify(value)}`, { field: `${field}.${key}` });
+  }
+  return [value[0], value[1]];
+}
+
+function optionalObject(parent: Json, key: string, field: string, file: string): Json | undefined {
+  const value = parent[key];
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(file, `must be an object, got ${JSON.stringify(value)}`, { field: `${field}.${key}` });
+  }
+  return value as Json;
+}
+
+/** Only the keys that are set. */
+function defined<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
+}
+
+function parsePretrainNuisances(
+  pretrain: Json, file: string,
+): Pick<FashionVocDataPreset['pretrain'], 'itemScale' | 'maxOutsideOffset' | 'maxCentreShift' | 'renderingsPerItem' | 'holdoutFraction'> {
+  const field = 'data.pretrain';
+  return defined({
+    itemScale: optionalRange(pretrain, 'itemScale', field, file, 0.1, 1),
+    maxOutsideOffset: optionalNumber(pretrain, 'maxOutsideOffset', field, file, 0, 0.5),
+    maxCentreShift: optionalNumber(pretrain, 'maxCentreShift', field, file, 0, 0.5),
+    renderingsPerItem: optionalNumber(pretrain, 'renderingsPerItem', field, file, 1, 100, true),
+    holdoutFraction: optionalNumber(pretrain, 'holdoutFraction', field, file, 0, 0.5),
+  });
+}
+
+function parseAppearance(value: unknown, file: string): FashionVocAppearance {
+  const appearance = optionalObject({ appearance: value }, 'appearance', 'data', file)!;
+  const out: FashionVocAppearance = {};
+  const background = optionalObject(appearance, 'background', 'data.appearance', file);
+  if (background) {
+    const field = 'data.appearance.background';
+    let textures: BackgroundTextureName[] | undefined;
+    if (background.textures !== undefined) {
+      const list = background.textures;
+      const known = BACKGROUND_TEXTURE_NAMES as readonly string[];
+      if (!Array.isArray(list) || list.length === 0 || !list.every((t) => typeof t === 'string' && known.includes(t)) || new Set(list).size !== list.length) {
+        throw new InputError(file, `must be a non-empty list of distinct names out of ${known.map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(list)}`, { field: `${field}.textures` });
+      }
+      textures = [...list] as BackgroundTextureName[];
+    }
+    out.background = defined({
+      textures,
+      saturation: optionalRange(background, 'saturation', field, file, 0, 1),
+      brightness: optionalRange(background, 'brightness', field, file, 0, 1),
+      contrast: optionalNumber(background, 'contrast', field, file, 0, 1),
+      noise: optionalNumber(background, 'noise', field, file, 0, 128),
+    });
+  }
+  const tint = optionalObject(appearance, 'tint', 'data.appearance', file);
+  if (tint) {
+    const field = 'data.appearance.tint';
+    out.tint = defined({
+      saturation: optionalRange(tint, 'saturation', field, file, 0, 1),
+      brightness: optionalRange(tint, 'brightness', field, file, 0, 1),
+    });
+  }
+  return out;
 }

@@ -10,7 +10,11 @@ import { ANY_VALUE as V, ListOf, type KeyShape } from './known-keys.ts';
 
 const FASHION_VOC_DATA: KeyShape = {
   source: V,
-  pretrain: { images: V, size: V, format: V },
+  pretrain: { images: V, size: V, format: V, itemScale: V, maxOutsideOffset: V, maxCentreShift: V, renderingsPerItem: V, holdoutFraction: V },
+  appearance: {
+    background: { textures: V, saturation: V, brightness: V, contrast: V, noise: V },
+    tint: { saturation: V, brightness: V },
+  },
   scenes: { minSize: V, maxSize: V, maxItems: V, minItemScale: V, maxItemScale: V, jpegQuality: V },
   voc2007: { trainval: V, test: V, valFraction: V },
   voc2012: { trainval: V, valFraction: V },
