@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '@mgta/core';
-import { DEVICES, type Device } from '@mgta/onnx';
-import { DET_COLUMNS, runVocDet, type DetColumn } from './voc-det.ts';
+import { DEVICES, type Device } from '@mgta/onnx/devices';
+import type { DetColumn } from './voc-det.ts';
 
 /** `bench voc-det --preset <name>`: the voc-det bench (the lead wires it under the `bench` group). */
 export function registerVocDetCommand(program: Command): void {
@@ -20,6 +20,7 @@ export function registerVocDetCommand(program: Command): void {
     .option('--out <file>', 'record file (default results/voc-det/<preset>[-<data>].json)')
     .action(async (options: { preset: string; devkit?: string; models?: string; model: string[]; modelsDir?: string; columns?: string; device: string; threads?: string; cache: boolean; out?: string }) => {
       if (!DEVICES.includes(options.device as Device)) throw new InputError('--device', `must be one of ${DEVICES.join(', ')}`);
+      const { DET_COLUMNS, runVocDet } = await import('./voc-det.ts');
       const columns = options.columns?.split(',').map((c) => c.trim()) as DetColumn[] | undefined;
       if (columns?.some((c) => !DET_COLUMNS.includes(c))) throw new InputError('--columns', `must list ${DET_COLUMNS.join(' and/or ')}`);
       const threads = options.threads === undefined ? undefined : Number(options.threads);

@@ -5,6 +5,9 @@
  * class. Goal: parse + evaluate the detection submission well under 2 s on 2 cores.
  *
  *   npx tsx benchmarks/src/voc-eval.bench.ts [--runs 5] [--keep <dir>]
+ *   npx tsx benchmarks/src/voc-eval.bench.ts --keep <dir> --generate-only
+ *     (only writes the case: <dir>/VOCdevkit and <dir>/results, e.g. to time
+ *     `mgta eval-det --devkit <dir>/VOCdevkit --results <dir>/results` as a whole process)
  *
  * Prints a table and writes results/benchmarks/voc-eval.json (atomically).
  */
@@ -37,7 +40,8 @@ const DETECTIONS_PER_IMAGE = 100; // Detectron TEST.DETECTIONS_PER_IM
 const YEAR = '2007';
 const SPLIT = 'test';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, keep: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, keep: { type: 'string' }, 'generate-only': { type: 'boolean' } } });
+if (args['generate-only'] && args.keep === undefined) throw new Error('--generate-only needs --keep <dir> (where the case is written)');
 const runs = Number(args.runs);
 
 type Box = [number, number, number, number];
@@ -127,6 +131,7 @@ try {
   const generated = time(() => generate(dir));
   const { devkit, resultsDir } = generated.value;
   process.stderr.write(`  ${generated.value.objects} objects, ${generated.value.lines} detection lines (${(generated.value.bytes / 2 ** 20).toFixed(1)} MiB) in ${(generated.ms / 1000).toFixed(1)} s\n`);
+  if (args['generate-only']) process.exit(0);
 
   const options = { devkit, year: YEAR, split: SPLIT, resultsDir };
   const samples: Record<string, number[]> = { loadAnnotations: [], detReadParse: [], detEvaluate: [], detParseEvaluate: [], detThresholds10: [], detFiles: [], clsFiles: [] };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '@mgta/core';
-import { DEVICES, type Device } from '@mgta/onnx';
-import { runVoc07Cls } from './voc07-cls.ts';
+import { DEVICES, type Device } from '@mgta/onnx/devices';
+import type { runVoc07Cls } from './voc07-cls.ts';
 
 interface Voc07ClsCommandOptions {
   preset: string;
@@ -28,6 +28,7 @@ export function registerVoc07ClsCommand(bench: Command): void {
       if (!DEVICES.includes(options.device as Device)) throw new InputError('--device', `unknown device ${options.device}`);
       const threads = options.threads === undefined ? undefined : Number(options.threads);
       if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new InputError('--threads', `"${options.threads}" is not a positive integer`);
+      const { runVoc07Cls } = await import('./voc07-cls.ts');
       const { record, path } = await runVoc07Cls({
         preset: options.preset,
         devkit: options.devkit,

@@ -4,8 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { InputError, withOutputLock, writeJsonAtomic } from '@mgta/core';
+import { InputError, writeJsonAtomic } from '@mgta/core';
 import {
   bodyFeatures, disposeHeadWeights, evaluateDet, exportDetectorOnnx, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
   readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
@@ -16,6 +15,9 @@ import { DEVICES, createSession, exportEncoderOnnx, type Device } from '@mgta/on
 import { loadPreset } from '@mgta/presets';
 import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
 import { COCO_STYLE_IOU_THRESHOLDS, evaluateDetectionsAtThresholds } from '@mgta/voc-eval';
+
+// The command definitions live in commands.ts (cheap to load); they import this file when a det command runs.
+export { registerDetectorCommands } from './commands.ts';
 
 const positiveInt = (flag: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -106,44 +108,3 @@ export function runDetEval(options: { devkit: string; year: string; split: strin
 }
 
 const pct = (v: number | null): string => (v === null ? 'n/a' : (100 * v).toFixed(1));
-
-export function registerDetectorCommands(program: Command): void {
-  const det = program.command('det').description('Faster R-CNN R-50-C4 with a frozen body: train heads (tfjs), export to ONNX, infer (ORT), evaluate');
-  det.command('train')
-    .description('train the RPN + res5 RoI heads on cached body features (resumable)')
-    .requiredOption('--preset <name>', 'preset whose detection section is the protocol')
-    .requiredOption('--model <dir>', 'pretrained checkpoint folder (models/<preset>/<id>)')
-    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
-    .option('--column <set>', '07 (VOC07 trainval) or 07+12', '07')
-    .requiredOption('--out <dir>', 'run folder: heads/, work/state, work/loss.jsonl')
-    .option('--no-cache', 'keep body features in memory only')
-    .option('--stop-after <n>', 'stop (resumably) after n iterations')
-    .option('--threads <n>', 'CPU threads')
-    // One run per run folder: two would train into the same work/state and interleave loss.jsonl.
-    .action((options: DetTrainOptions) => withOutputLock(options.out, () => runDetTrain(options), { command: `mgta det train --column ${options.column}` }));
-  det.command('export')
-    .description('export body + heads + proposals + NMS as one ONNX model (inputs image, im_info)')
-    .requiredOption('--model <dir>', 'pretrained checkpoint folder')
-    .requiredOption('--heads <dir>', 'trained heads (det train --out <dir>/heads)')
-    .requiredOption('--out <file>', 'ONNX file')
-    .action((options: { model: string; heads: string; out: string }) => runDetExport(options));
-  det.command('infer')
-    .description('run the exported detector with ONNX Runtime and write comp4_det_<split>_<cls>.txt')
-    .requiredOption('--model <dir>', 'pretrained checkpoint folder')
-    .requiredOption('--heads <dir>', 'trained heads')
-    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
-    .option('--year <year>', 'VOC year', '2007')
-    .option('--split <split>', 'image set', 'test')
-    .requiredOption('--out <dir>', 'folder for the result files')
-    .option('--device <device>', `auto, webgpu, cuda or cpu`, 'auto')
-    .option('--threads <n>', 'ORT intra-op threads')
-    .action((options: { model: string; heads: string; devkit: string; year: string; split: string; out: string; device: string; threads?: string }) => runDetInfer(options));
-  det.command('eval')
-    .description('VOC07 11-point mAP (IoU 0.5) and area AP at 0.5, 0.75, 0.5:0.95 of comp4 files')
-    .requiredOption('--devkit <dir>', 'VOCdevkit folder')
-    .option('--year <year>', 'VOC year', '2007')
-    .option('--split <split>', 'image set', 'test')
-    .requiredOption('--results <dir>', 'folder with comp4_det_<split>_<cls>.txt')
-    .option('--json <file>', 'also write the numbers as JSON')
-    .action((options: { devkit: string; year: string; split: string; results: string; json?: string }) => runDetEval(options));
-}

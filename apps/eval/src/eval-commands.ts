@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import { refuseToOverwriteInput, type EvaluationResult } from '@mgta/results-schema';
 import { evaluateClassification, evaluateDetections } from '@mgta/voc-eval';
 import { formatResultTable } from './format-table.ts';
+
+// The command definitions live in commands.ts (cheap to load); they import this file when run.
+export { registerEvalCommands } from './commands.ts';
 
 export interface EvalCommandOptions {
   devkit: string;
@@ -41,28 +43,6 @@ export function runEvalCls(options: EvalCommandOptions, io: EvalIo = processIo):
   checkJsonTarget(options, 'comp1_cls');
   const result = evaluateClassification(common(options));
   return report(result, `VOC${options.year} ${options.split} classification AP (%)`, options, io);
-}
-
-export function registerEvalCommands(program: Command): void {
-  const shared = (command: Command): Command =>
-    command
-      .requiredOption('--devkit <dir>', 'VOCdevkit folder (holding VOC<year>/) or the VOC<year> folder')
-      .option('--year <year>', 'VOC year', '2007')
-      .option('--split <split>', 'image set of ImageSets/Main', 'test')
-      .requiredOption('--results <dir>', 'folder with the result files')
-      .option('--classes <list>', 'comma-separated classes (default: classes.txt or the 20 VOC classes)')
-      .option('--json <file>', 'also write the result as JSON')
-      .option('--allow-missing', 'score a class whose result file is missing as AP 0 (listed in the output) instead of failing');
-  shared(program.command('eval-det').description('VOC detection AP of comp4_det_<split>_<cls>.txt files (Detectron voc_eval semantics)'))
-    .option('--iou <threshold>', 'IoU a detection must exceed to match', '0.5')
-    .action((options: EvalCommandOptions) => {
-      runEvalDet(options);
-    });
-  shared(program.command('eval-cls').description('VOC classification AP of comp1_cls_<split>_<cls>.txt files (VOCevalcls semantics)')).action(
-    (options: EvalCommandOptions) => {
-      runEvalCls(options);
-    },
-  );
 }
 
 function common(options: EvalCommandOptions) {

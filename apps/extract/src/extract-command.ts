@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { InputError } from '@mgta/core';
 import { extractFeatures, FEATURE_LAYERS, type FeatureLayer } from '@mgta/features';
 import { DEVICES, type Device } from '@mgta/onnx';
@@ -42,20 +41,4 @@ export async function runExtract(options: ExtractCommandOptions, print: (line: s
   const rate = meta.ids.length / Math.max(meta.seconds, 1e-9);
   print(`${result.fromCache ? 'from cache' : 'extracted'}: ${meta.ids.length} images x ${meta.dimension} (${meta.layer}, pool ${meta.pooling.kernel}/${meta.pooling.stride}/${meta.pooling.padding}) → ${options.out}`);
   if (!result.fromCache) print(`${rate.toFixed(1)} images/s on ${meta.executionProvider} (${meta.threads} threads)`);
-}
-
-export function registerExtractCommand(program: Command): void {
-  program
-    .command('extract')
-    .description('frozen-network features of a VOC split (Goyal et al. 2019 pooling) → .npy + ids .json; cached and resumable')
-    .requiredOption('--model <path>', 'checkpoint directory or ONNX file (a torchvision ResNet-50 export)')
-    .requiredOption('--devkit <dir>', 'VOCdevkit folder (or its VOC<year> folder)')
-    .option('--year <year>', 'VOC year', '2007')
-    .requiredOption('--split <split>', 'image set, e.g. trainval or test')
-    .option('--layer <layer>', `one of ${FEATURE_LAYERS.join(', ')}`, 'res4')
-    .requiredOption('--out <file.npy>', 'features file; ids and fingerprints go to <file>.json')
-    .option('--batch-size <n>', 'images per ONNX Runtime call', '8')
-    .option('--device <device>', `execution provider: ${DEVICES.join(', ')}`, 'auto')
-    .option('--threads <n>', 'ONNX Runtime threads (default: all cores)')
-    .action(async (options: ExtractCommandOptions) => runExtract(options));
 }

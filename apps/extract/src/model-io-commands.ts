@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { Command } from 'commander';
 import * as ort from 'onnxruntime-node';
 import { InputError, sha256, writeFileAtomic } from '@mgta/core';
 import { ENCODER_LAYERS, createSession, exportEncoderOnnx, importResnetOnnx, type EncoderLayer } from '@mgta/onnx';
@@ -64,24 +63,4 @@ export async function runImportOnnx(options: ImportOnnxOptions, print: Print = s
   });
   print(`read ${options.model}: opset ${imported.opset}, input ${imported.originalInputName}, ResNet-50${imported.width !== 1 ? ` at width ${imported.width}` : ''} blocks 3,4,6,3, BN ${imported.bnFolded ? 'folded (stored as identity BN carrying the conv bias)' : 'kept'}`);
   print(`wrote checkpoint ${options.out} (${imported.weights.size} tensors, encoder only; the fc head is not imported)`);
-}
-
-export function registerModelIoCommands(program: Command): void {
-  program
-    .command('export-onnx')
-    .description('Export a checkpoint\'s ResNet-50 encoder up to a layer as ONNX (BN folded, opset 17)')
-    .requiredOption('--checkpoint <dir>', 'checkpoint directory (manifest.json + weights.bin)')
-    .option('--layer <layer>', ENCODER_LAYERS.join('|'), 'res4')
-    .requiredOption('--out <file>', 'ONNX file to write')
-    .action(async (options: ExportOnnxOptions) => {
-      await runExportOnnx(options);
-    });
-  program
-    .command('import-onnx')
-    .description('Import a torchvision ResNet-50 ONNX (opset 11–17) into a checkpoint')
-    .requiredOption('--model <file>', 'the .onnx file')
-    .requiredOption('--out <dir>', 'checkpoint directory to write')
-    .action(async (options: ImportOnnxOptions) => {
-      await runImportOnnx(options);
-    });
 }

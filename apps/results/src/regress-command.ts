@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import type { Voc07ClsRecord, VocDetRecord } from '@mgta/results-schema';
 import {
@@ -115,24 +114,14 @@ function parseTolerance(text: string | undefined): number | undefined {
   return value;
 }
 
-export function registerRegressCommand(program: Command, runner?: BenchRunner): void {
-  program
-    .command('regress')
-    .description('Run the ci preset of both benches and compare every mAP and class AP with the baseline')
-    .option('--baseline <file>', 'baseline JSON', 'results/baseline/ci.json')
-    .option('--update', 'rewrite the baseline from this run')
-    .option('--tolerance <points>', `allowed |difference| in mAP points (default: the baseline's, else ${DEFAULT_TOLERANCE_POINTS})`)
-    .option('--preset <name>', 'bench preset', 'ci')
-    .option('--results <dir>', 'where the bench records are read from', 'results')
-    .option('--all', 'print every per-class row, not only failing ones')
-    .action(async (options: RegressOptions) => {
-      if (!runner) {
-        process.stderr.write(
-          `note: comparing the records already written in ${options.results}/voc07-cls/${options.preset}.json and ${options.results}/voc-det/${options.preset}.json; run both benches with preset ${options.preset} first\n`,
-        );
-      }
-      const preset = loadPreset(options.preset);
-      const invariants = parseRegressInvariants(preset.regress, presetFile(options.preset));
-      await runRegress({ ...options, invariants }, runner ?? readWrittenResults(options.results));
-    });
+/** `mgta regress` as the command line runs it: the preset's invariants, and the written records unless a runner is given. */
+export async function runRegressCommand(options: RegressOptions, runner?: BenchRunner): Promise<void> {
+  if (!runner) {
+    process.stderr.write(
+      `note: comparing the records already written in ${options.results}/voc07-cls/${options.preset}.json and ${options.results}/voc-det/${options.preset}.json; run both benches with preset ${options.preset} first\n`,
+    );
+  }
+  const preset = loadPreset(options.preset);
+  const invariants = parseRegressInvariants(preset.regress, presetFile(options.preset));
+  await runRegress({ ...options, invariants }, runner ?? readWrittenResults(options.results));
 }

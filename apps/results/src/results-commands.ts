@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { writeFileAtomic } from '@mgta/core';
 import { groupSections, loadBenchRecords, renderHtmlReport, renderTablesMarkdown } from '@mgta/report';
 
@@ -34,25 +33,4 @@ export async function runReport(options: ReportOptions, out: Write = stdout, now
   writeFileAtomic(file, html);
   out(`wrote ${file} from ${loaded.length} record${loaded.length === 1 ? '' : 's'}\n`);
   return file;
-}
-
-export function registerResultsSubcommands(program: Command): void {
-  const results = program.command('results').description('Paper tables and the HTML report from results/**/*.json');
-  results
-    .command('tables')
-    .description("Regenerate results/TABLES.md: the paper's Tables 2 and 3 per preset and data set")
-    .option('--results <dir>', 'results folder', 'results')
-    .option('--out <file>', 'output Markdown file (default <results>/TABLES.md)')
-    .action((options: TablesOptions) => {
-      runTables(options);
-    });
-  results
-    .command('report')
-    .description('Regenerate results/report.html: self-contained charts (AP bars, PR curves, pretraining curves)')
-    .option('--results <dir>', 'results folder', 'results')
-    .option('--models <dir>', 'models folder with <preset>/<model>/metrics.jsonl', 'models')
-    .option('--out <file>', 'output HTML file (default <results>/report.html)')
-    .action(async (options: ReportOptions) => {
-      await runReport(options);
-    });
 }

@@ -1,1 +1,2 @@
-export { registerSvmCommands, runSvmVoc, formatSvmTable, type SvmVocOptions, type SvmVocIo } from './svm-voc.ts';
+export { registerSvmCommands } from './commands.ts';
+export { runSvmVoc, formatSvmTable, type SvmVocOptions, type SvmVocIo } from './svm-voc.ts';

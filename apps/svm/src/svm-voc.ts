@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { InputError, machineInfo, startProgress, writeJsonAtomic, type Progress } from '@mgta/core';
-import { readNpy, type NpyMatrix } from '@mgta/features';
+import { readNpy, type NpyMatrix } from '@mgta/features/npy';
 import { recordedPath, refuseToOverwriteInput } from '@mgta/results-schema';
 import {
   COST_LISTS,
@@ -14,6 +13,7 @@ import {
   type SvmRunResult,
 } from '@mgta/svm';
 import { readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
+import { SOLVERS } from './commands.ts';
 import { checkSameFeatureSource } from './feature-provenance.ts';
 
 export interface SvmVocOptions {
@@ -33,8 +33,6 @@ export interface SvmVocOptions {
 export interface SvmVocIo {
   out: (text: string) => void;
 }
-
-const SOLVERS: SolverName[] = ['liblinear-dual', 'libsvm'];
 
 /** `mgta svm-voc`: the VOC07 linear-SVM benchmark on frozen features (.npy + ids .json). */
 export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t) => process.stdout.write(t) }): Promise<SvmRunResult> {
@@ -168,24 +166,4 @@ export function formatSvmTable(result: SvmRunResult, title: string): string {
   lines.push(`${'mean'.padEnd(width)}  ${''.padStart(10)}  ${pct(result.meanCvAp)}  ${pct(result.meanTestAp)}  ${pct(result.meanTestAp07)}`);
   lines.push(`(${result.engine} engine, ${result.threads} threads, ${result.seconds.total.toFixed(1)} s)`);
   return lines.join('\n') + '\n';
-}
-
-export function registerSvmCommands(program: Command): void {
-  program
-    .command('svm-voc')
-    .description('VOC07 linear-SVM benchmark on frozen features (Goyal et al. 2019 protocol)')
-    .requiredOption('--devkit <dir>', 'VOCdevkit folder (holding VOC<year>/) or the VOC<year> folder')
-    .option('--year <year>', 'VOC year', '2007')
-    .requiredOption('--train <npy>', 'training features [N, D] (.npy), ids in <name>.json beside it')
-    .requiredOption('--test <npy>', 'test features [M, D] (.npy), ids in <name>.json beside it')
-    .option('--train-split <split>', 'image set of the training features', 'trainval')
-    .option('--test-split <split>', 'image set of the test features', 'test')
-    .option('--costs <list>', `${Object.keys(COST_LISTS).join('|')} or c1,c2,...`, 'goyal2019')
-    .option('--solver <name>', SOLVERS.join('|'), 'liblinear-dual')
-    .option('--classes <list>', 'comma-separated classes (default: classes.txt or the 20 VOC classes)')
-    .option('--threads <n>', 'worker threads (default: all cores)')
-    .option('--json <file>', 'also write the result as JSON')
-    .action(async (options: SvmVocOptions) => {
-      await runSvmVoc(options);
-    });
 }

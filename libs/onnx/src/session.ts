@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { gpuDeviceVisible, InputError } from '@mgta/core';
+import { DEVICES, type Device } from './devices.ts';
 
-export type Device = 'auto' | 'webgpu' | 'cuda' | 'cpu';
-export const DEVICES: Device[] = ['auto', 'webgpu', 'cuda', 'cpu'];
+export { DEVICES, type Device } from './devices.ts';
 
 export interface SessionOptions {
   device?: Device;
