@@ -31,12 +31,22 @@ const REAL_DATA: KeyShape = {
 export const DATA_SHAPE: KeyShape = (data) => (data.source === 'real' ? REAL_DATA : FASHION_VOC_DATA);
 
 /** libs/pretrain parsePretrainPreset. */
+/** libs/pretrain training-options.ts: a model's optimiser and learning-rate schedule. */
+const PRETRAIN_OPTIMIZER: KeyShape = { name: V, momentum: V, nesterov: V, weightDecay: V };
+const PRETRAIN_SCHEDULE: KeyShape = { shape: V, warmupSteps: V, warmupFraction: V };
+const PRETRAIN_OVERRIDES = { learningRate: V, optimizer: PRETRAIN_OPTIMIZER, schedule: PRETRAIN_SCHEDULE } as const;
+
 const PRETRAIN: KeyShape = {
   comment: V, seed: V, images: V, inputSize: V, batchSize: V, learningRate: V, decoderFrom: V, width: V,
   checkpointEverySteps: V, featureBatchSize: V,
-  iae: { epochs: V },
-  supervised: { epochs: V },
-  mgta: { T: V, E: V, P: V, K: V, k: V, kCandidates: V, clusterFeature: V, kmeansRestarts: V, kmeansMaxIterations: V },
+  optimizer: PRETRAIN_OPTIMIZER, schedule: PRETRAIN_SCHEDULE, flip: V, iaeLong: V,
+  iae: { epochs: V, batchSize: V, ...PRETRAIN_OVERRIDES },
+  supervised: { epochs: V, batchSize: V, ...PRETRAIN_OVERRIDES },
+  mgta: {
+    T: V, E: V, P: V, K: V, k: V, kCandidates: V, clusterFeature: V, kmeansRestarts: V, kmeansMaxIterations: V,
+    // batchSize is read only to be refused with the reason (MGTA batches are P·K).
+    tripletFeature: V, keepOptimizerState: V, batchSize: V, ...PRETRAIN_OVERRIDES,
+  },
 };
 
 /** benchmarks voc07ClsSection. */
