@@ -41,8 +41,12 @@ export function resolveBenchModels(preset: string, presetModelIds: string[], use
   return models;
 }
 
-/** The models the pretraining project trains for a preset, in the paper's row order. */
+/**
+ * The models the pretraining project trains for a preset, in the paper's row order; the control
+ * iae-long (after the MGTA rows) only when the preset's `pretrain.iaeLong` is true.
+ */
 export function presetModelIds(preset: Preset, file = presetFile(preset.name)): string[] {
-  const [k1, k2] = pretrainPreset(preset, file).mgta.k;
-  return ['random', 'iae', `mgta-k${k1}`, `mgta-k${k2}`, 'supervised'];
+  const section = pretrainPreset(preset, file);
+  const [k1, k2] = section.mgta.k;
+  return ['random', 'iae', `mgta-k${k1}`, `mgta-k${k2}`, ...(section.iaeLong ? ['iae-long'] : []), 'supervised'];
 }

@@ -23,14 +23,14 @@ export function registerPretrainCommands(program: Command): void {
     });
   program
     .command('pretrain')
-    .description('Pretrain a model of a preset into models/<preset>/<id>/ (iae, mgta-k<K>, supervised, random); resumes an interrupted run')
-    .argument('<model>', 'iae | mgta | supervised | random | all (every model of the preset, each in its own process)')
+    .description('Pretrain a model of a preset into models/<preset>/<id>/ (iae, mgta-k<K>, supervised, random, iae-long); resumes an interrupted run')
+    .argument('<model>', 'iae | mgta | supervised | random | iae-long (the IAE trained on without the triplet term, MGTA\'s control) | all (every model of the preset, each in its own process)')
     .requiredOption('--preset <name>', 'preset name (ci, embedded, paper) or path; its pretrain section sizes the run')
     .option('--k <K>', "mgta: number of k-means clusters, k1 / k2 for the preset's first / second K, or 'ch' to choose it by Calinski-Harabasz (default: k1)")
     .option('--images <dir>', 'folder of pretraining images (labels.txt or class subfolders); default data/fashion-voc/<preset>/pretrain')
     .option('--out <dir>', 'model folder (default models/<preset>/<id>)')
     .option('--models <dir>', 'models root when --out is not given', 'models')
-    .option('--iae <dir>', 'mgta: the IAE checkpoint to start from (default: iae beside --out)')
+    .option('--iae <dir>', 'mgta, iae-long: the IAE checkpoint to start from (default: iae beside --out)')
     .option('--seed <n>', "seed (default: the preset's pretrain.seed)")
     .option('--threads <n>', 'wasm backend threads (default MGTA_THREADS or all cores)')
     .option('--force', 'retrain even if the model is already finished')

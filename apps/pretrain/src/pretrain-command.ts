@@ -1,8 +1,9 @@
 /**
- * `mgta pretrain <iae|mgta|supervised|random|all> --preset <name>`: trains one of the preset's
- * models into models/<preset>/<model id>/ (ids: iae, mgta-k<K>, mgta-ch, supervised, random).
- * Resumes from <model dir>/state/ when a previous run was interrupted; skips a finished model
- * unless --force.
+ * `mgta pretrain <iae|mgta|supervised|random|iae-long|all> --preset <name>`: trains one of the
+ * preset's models into models/<preset>/<model id>/ (ids: iae, mgta-k<K>, mgta-ch, supervised,
+ * random, iae-long). Resumes from <model dir>/state/ when a previous run was interrupted; skips
+ * a finished model unless --force. iae-long (MGTA's control: the IAE trained on without the
+ * triplet term) is one of `all`'s models only when the preset says `pretrain.iaeLong: true`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { InputError } from '@mgta/core';
 import { loadPreset, presetFile } from '@mgta/presets';
-import { pretrainPreset, runPretrain, type PretrainModel, type PretrainOutcome } from '@mgta/pretrain';
+import { pretrainPreset, recordRandomDiagnostics, runPretrain, type PretrainModel, type PretrainOutcome } from '@mgta/pretrain';
 import { readCheckpointManifest } from '@mgta/resnet';
 import { runInitModel } from './init-model.ts';
 
-export const PRETRAIN_MODELS = ['iae', 'mgta', 'supervised', 'random'] as const;
+export const PRETRAIN_MODELS = ['iae', 'mgta', 'supervised', 'random', 'iae-long'] as const;
 
 export interface PretrainCommandOptions {
   preset: string;
@@ -34,10 +35,14 @@ export function modelId(model: string, k?: number | 'ch'): string {
   return model === 'mgta' ? `mgta-${k === 'ch' ? 'ch' : `k${k}`}` : model;
 }
 
-/** The preset's models in the order they depend on each other (mgta starts from iae). */
-const ALL_MODELS: Array<{ model: string; k?: string }> = [
-  { model: 'random' }, { model: 'iae' }, { model: 'mgta', k: 'k1' }, { model: 'mgta', k: 'k2' }, { model: 'supervised' },
-];
+/** The preset's models in the order they depend on each other (mgta and iae-long start from iae). */
+export function allModels(iaeLong: boolean): Array<{ model: string; k?: string }> {
+  return [
+    { model: 'random' }, { model: 'iae' }, { model: 'mgta', k: 'k1' }, { model: 'mgta', k: 'k2' },
+    ...(iaeLong ? [{ model: 'iae-long' }] : []),
+    { model: 'supervised' },
+  ];
+}
 
 /**
  * `mgta pretrain all`: every model of the preset, each in its own process so that one
@@ -46,7 +51,8 @@ const ALL_MODELS: Array<{ model: string; k?: string }> = [
 export function runPretrainAll(options: PretrainCommandOptions): void {
   const bin = fileURLToPath(new URL('../../cli/bin/mgta.js', import.meta.url));
   const passOn = (['images', 'models', 'seed', 'threads'] as const).flatMap((name) => (options[name] === undefined ? [] : [`--${name}`, String(options[name])]));
-  for (const { model, k } of ALL_MODELS) {
+  const section = pretrainPreset(loadPreset(options.preset), presetFile(options.preset));
+  for (const { model, k } of allModels(section.iaeLong === true)) {
     const args = [bin, 'pretrain', model, '--preset', options.preset, ...(k ? ['--k', k] : []), ...passOn, ...(options.force ? ['--force'] : [])];
     const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`mgta pretrain ${model}${k ? ` --k ${k}` : ''} --preset ${options.preset} failed (exit ${result.status ?? result.signal})`);
@@ -67,12 +73,18 @@ export async function runPretrainCommand(model: string, options: PretrainCommand
 
   if (model === 'random') {
     // The paper's "ResNet50 Random" row: what `mgta init-model --seed <preset seed>` writes.
+    // With a holdout.txt in its data, its held-out diagnostics go to a training.json beside it.
+    const images = options.images ?? join('data', 'fashion-voc', preset.name, 'pretrain');
+    const threads = options.threads === undefined ? undefined : parseInteger('--threads', options.threads, 1, 1024);
+    const diagnose = () => recordRandomDiagnostics({ dir: out, images, preset: section, presetName: preset.name, seed, threads });
     if (existsSync(join(out, 'manifest.json')) && !options.force) {
       readCheckpointManifest(out);
+      if (!existsSync(join(out, 'training.json'))) await diagnose();
       process.stdout.write(`${out}: already there (use --force to rewrite)\n`);
       return { status: 'skipped', dir: out };
     }
     await runInitModel({ arch: 'resnet50', seed: String(seed), out, ...(section.width !== undefined ? { width: String(section.width) } : {}) });
+    await diagnose();
     return { status: 'finished', dir: out };
   }
 

@@ -71,3 +71,13 @@ function pass(clusters: number[], members: Map<number, number[]>, p: number, k: 
   }
   return batches;
 }
+
+/**
+ * The number of batches pkBatches gives for `images` rows in `clusters` non-empty clusters,
+ * without drawing them: floor(C/P) batches per pass, passes until P·K·batches ≥ images.
+ */
+export function pkBatchCount(images: number, options: { p: number; k: number; clusters: number }): number {
+  const perPass = Math.floor(options.clusters / options.p);
+  if (perPass < 1) throw new RangeError(`pkBatchCount: ${options.clusters} clusters, fewer than p = ${options.p}`);
+  return Math.max(1, Math.ceil(images / (perPass * options.p * options.k))) * perPass;
+}

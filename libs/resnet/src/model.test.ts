@@ -36,6 +36,15 @@ describe('ResNet50 forward (wasm backend)', slow, () => {
     tf.dispose([x, out.res4, out.res5, out.pool]);
   });
 
+  it('gives pool4 = GAP of res4', () => {
+    const x = input(2, 32);
+    const out = model.forward(x, { outputs: ['res4', 'pool4'] });
+    expect(out.pool4.shape).toEqual([2, 1024]);
+    const expected = tf.mean(out.res4, [1, 2]);
+    expect(tf.max(tf.abs(tf.sub(expected, out.pool4))).dataSync()[0]).toBeLessThan(1e-6);
+    tf.dispose([x, out.res4, out.pool4, expected]);
+  });
+
   it('gives every stage at 64 (res4 4x4) and PyTorch sizes at odd 225', () => {
     const x = input(2, 64);
     const out = model.forward(x, { outputs: ['res2', 'res3', 'res4', 'res5'] });

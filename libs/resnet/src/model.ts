@@ -28,6 +28,8 @@ export interface ModelOutputs {
   res5: tf.Tensor4D;
   /** Global average pool of res5: [N, 2048·width]. */
   pool: tf.Tensor2D;
+  /** Global average pool of res4: [N, 1024·width] (MGTA's triplet loss / clustering on res4). */
+  pool4: tf.Tensor2D;
   /** fc(pool): [N, headClasses]; needs a head. */
   logits: tf.Tensor2D;
   /** Decoder output, NHWC [N,H,W,3], same size as the input; needs the decoder. */
@@ -122,6 +124,8 @@ export class ResNet50 {
           const pooled = globalAveragePool(features.get('res5')!);
           if (name === 'pool') result.pool = pooled;
           else result.logits = tf.add(tf.matMul(pooled, this.lookup.tensor('fc.weight'), false, true), this.lookup.tensor('fc.bias')) as tf.Tensor2D;
+        } else if (name === 'pool4') {
+          result.pool4 = globalAveragePool(features.get('res4')!);
         } else if (name === 'reconstruction') {
           const from = this.decoderFrom();
           result.reconstruction = decode(features.get(from)!, from, context);
@@ -206,7 +210,7 @@ export class ResNet50 {
     const order = RESNET50_STAGES.map((stage) => stage.feature);
     let deepest = 0;
     for (const name of outputs) {
-      const needed: FeatureName = name === 'pool' || name === 'logits' ? 'res5' : name === 'reconstruction' ? this.decoderFrom() : name;
+      const needed: FeatureName = name === 'pool' || name === 'logits' ? 'res5' : name === 'pool4' ? 'res4' : name === 'reconstruction' ? this.decoderFrom() : name;
       deepest = Math.max(deepest, order.indexOf(needed));
     }
     return order[deepest];

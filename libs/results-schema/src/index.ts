@@ -64,6 +64,11 @@ export interface ModelFingerprint extends Fingerprint {
    * Absent in records written before widths existed, which are all width 1.
    */
   width?: number;
+  /**
+   * Held-out diagnostics from the model's pretraining summary (k-means NMI of its feature and of
+   * the pixels, supervised accuracy); absent when its data set had no holdout.txt.
+   */
+  diagnostics?: import('./pretrain-metrics.ts').PretrainDiagnostics;
 }
 
 /** A full benchmark record: enough to reproduce and to compare numbers honestly. */
@@ -79,4 +84,4 @@ export interface BenchmarkRecord<Protocol = Record<string, unknown>, ModelResult
   execution: ExecutionRecord;
   models: Record<string, { model: ModelFingerprint; result: ModelResult }>;
 }
-export type { PretrainMetricFields, PretrainMetricLine } from './pretrain-metrics.ts';
+export type { PretrainDiagnostics, PretrainMetricFields, PretrainMetricLine } from './pretrain-metrics.ts';

@@ -17,6 +17,7 @@ export interface AdamOptions {
 }
 
 export class Adam {
+  readonly name = 'adam';
   step = 0;
   private readonly lr: number;
   private readonly beta1: number;
@@ -40,12 +41,17 @@ export class Adam {
     }
   }
 
-  /** One update; `grads` is keyed by the tfjs variable name (as tf.variableGrads returns). Disposes nothing it was given. */
-  apply(grads: tf.NamedTensorMap): void {
+  /**
+   * One update; `grads` is keyed by the tfjs variable name (as tf.variableGrads returns).
+   * `learningRate`: this step's rate (the LR schedule's value), default the constructor's.
+   * Disposes nothing it was given.
+   */
+  apply(grads: tf.NamedTensorMap, learningRate = this.lr): void {
     this.step++;
     const t = this.step;
     const correction1 = 1 - this.beta1 ** t;
     const correction2 = 1 - this.beta2 ** t;
+    const lr = learningRate;
     tf.tidy(() => {
       for (const [name, variable] of this.params) {
         const g = grads[variable.name];
@@ -55,7 +61,7 @@ export class Adam {
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         const denominator = tf.add(tf.sqrt(tf.div(v, correction2)), this.epsilon);
-        variable.assign(tf.sub(variable, tf.mul(tf.div(tf.div(m, correction1), denominator), this.lr)));
+        variable.assign(tf.sub(variable, tf.mul(tf.div(tf.div(m, correction1), denominator), lr)));
       }
     });
   }

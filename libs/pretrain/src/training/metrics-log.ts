@@ -1,7 +1,8 @@
 /**
- * `metrics.jsonl` of a model: one JSON object per line (step, epoch, phase, loss,
+ * `metrics.jsonl` of a model: one JSON object per line (step, epoch, phase, lr, loss,
  * reconstructionLoss, tripletLoss, lambda, k, ch, nmi, purity, imagesPerSecond, elapsedSeconds;
- * the results report reads these names). On resume the file is cut back to the number of lines
+ * the results report reads these names; with a hold-out, phases holdout/accuracy, holdout/nmi
+ * and holdout/pixels carry heldOutAccuracy, heldOutNmi and pixelNmi). On resume the file is cut back to the number of lines
  * the saved state had seen, so it reads exactly as an uninterrupted run's (timings aside).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';

@@ -7,6 +7,9 @@
 import { InputError } from '@mgta/core';
 import type { Preset } from '@mgta/presets';
 import { checkWidth, type ResNet50Architecture } from '@mgta/resnet';
+import type { ScheduleSpec } from './lr-schedule.ts';
+import type { OptimizerSpec } from './optimizer.ts';
+import { fieldChecks, parseOptimizer, parseOverrides, parseSchedule, type TrainingOverrides } from './training-options.ts';
 
 export type ClusterFeature = 'res5' | 'res4';
 
@@ -20,8 +23,18 @@ export interface PretrainPreset {
   inputSize: number;
   /** Batch size of IAE and supervised training (MGTA batches are P·K). */
   batchSize: number;
-  /** Adam learning rate (the issue pins 1e-3 for every model). */
+  /** Peak learning rate (the issue pinned Adam 1e-3 for every model; a model may override it). */
   learningRate: number;
+  /**
+   * Optional (issue 11; see training-options.ts), each left out of the parsed section when the
+   * preset does not give it: the optimiser (default Adam), the LR schedule (default constant),
+   * random horizontal flips (default true), and whether the iae-long control model is one of
+   * the preset's models (default false).
+   */
+  optimizer?: OptimizerSpec;
+  schedule?: ScheduleSpec;
+  flip?: boolean;
+  iaeLong?: boolean;
   /** Encoder depth the decoder reads: the paper uses res5; res4 is cheaper on a CPU. */
   decoderFrom: 'res5' | 'res4';
   /**
@@ -34,9 +47,11 @@ export interface PretrainPreset {
   checkpointEverySteps: number;
   /** Batch size of the feature extraction before clustering (forward only). */
   featureBatchSize: number;
-  iae: { epochs: number };
-  supervised: { epochs: number };
-  mgta: {
+  /** Per-model overrides of learningRate, optimizer, schedule, batchSize (optional). */
+  iae: { epochs: number } & TrainingOverrides;
+  supervised: { epochs: number } & TrainingOverrides;
+  /** Overrides of learningRate, optimizer, schedule (optional; MGTA batches are P·K). */
+  mgta: Omit<TrainingOverrides, 'batchSize'> & {
     /** Mutual-guidance iterations (paper: 10). */
     T: number;
     /** Epochs per training step (paper: 10). */
@@ -50,6 +65,17 @@ export interface PretrainPreset {
     kCandidates: number[];
     /** The feature that is clustered: global-average-pooled res5 (default) or res4. */
     clusterFeature: ClusterFeature;
+    /**
+     * The GAP layer of the triplet loss (optional, default res5 = the paper). When given it must
+     * be the clustering layer too, so the pseudo-labels cluster the embedding the triplet loss
+     * shapes. res4 suits decoderFrom res4, where layer4 is on no loss path of the IAE.
+     */
+    tripletFeature?: ClusterFeature;
+    /**
+     * Keep each net's optimiser state across MGTA stages (optional, default false = a fresh
+     * optimiser per stage, as before).
+     */
+    keepOptimizerState?: boolean;
     kmeansRestarts: number;
     kmeansMaxIterations: number;
   };
@@ -110,6 +136,14 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
   const m = obj(p.mgta, 'pretrain.mgta');
   const k = intList(m, 'k', 'pretrain.mgta', 2);
   if (k.length !== 2) throw new InputError(file, 'must list exactly two K values (the paper\'s 100 and 300)', { field: 'pretrain.mgta.k' });
+  const iaeSection = obj(p.iae, 'pretrain.iae');
+  const supervisedSection = obj(p.supervised, 'pretrain.supervised');
+  const clusterFeature = oneOf(m, 'clusterFeature', 'pretrain.mgta', ['res5', 'res4'] as const);
+  const checks = fieldChecks(file);
+  const tripletFeature = m.tripletFeature === undefined ? undefined : oneOf(m, 'tripletFeature', 'pretrain.mgta', ['res5', 'res4'] as const);
+  if (tripletFeature !== undefined && tripletFeature !== clusterFeature) {
+    throw new InputError(file, `is ${tripletFeature} but pretrain.mgta.clusterFeature is ${clusterFeature}: the triplet loss and the clustering use the same GAP layer`, { field: 'pretrain.mgta.tripletFeature' });
+  }
   return {
     comment: p.comment,
     seed: int(p, 'seed', 'pretrain', 0, 2 ** 32 - 1),
@@ -119,10 +153,14 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
     learningRate: lr,
     decoderFrom,
     ...(width !== undefined ? { width } : {}),
+    ...(p.optimizer !== undefined ? { optimizer: parseOptimizer(p.optimizer, 'pretrain.optimizer', file) } : {}),
+    ...(p.schedule !== undefined ? { schedule: parseSchedule(p.schedule, 'pretrain.schedule', file) } : {}),
+    ...(p.flip !== undefined ? { flip: checks.boolean(p.flip, 'pretrain.flip') } : {}),
+    ...(p.iaeLong !== undefined ? { iaeLong: checks.boolean(p.iaeLong, 'pretrain.iaeLong') } : {}),
     checkpointEverySteps: int(p, 'checkpointEverySteps', 'pretrain', 1),
     featureBatchSize: int(p, 'featureBatchSize', 'pretrain', 1),
-    iae: { epochs: int(obj(p.iae, 'pretrain.iae'), 'epochs', 'pretrain.iae', 1) },
-    supervised: { epochs: int(obj(p.supervised, 'pretrain.supervised'), 'epochs', 'pretrain.supervised', 1) },
+    iae: { epochs: int(iaeSection, 'epochs', 'pretrain.iae', 1), ...parseOverrides(iaeSection, 'pretrain.iae', file, { batchSize: true }) },
+    supervised: { epochs: int(supervisedSection, 'epochs', 'pretrain.supervised', 1), ...parseOverrides(supervisedSection, 'pretrain.supervised', file, { batchSize: true }) },
     mgta: {
       T: int(m, 'T', 'pretrain.mgta', 1),
       E: int(m, 'E', 'pretrain.mgta', 1),
@@ -130,9 +168,12 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
       K: int(m, 'K', 'pretrain.mgta', 2),
       k: [k[0], k[1]],
       kCandidates: intList(m, 'kCandidates', 'pretrain.mgta', 2),
-      clusterFeature: oneOf(m, 'clusterFeature', 'pretrain.mgta', ['res5', 'res4'] as const),
+      clusterFeature,
+      ...(tripletFeature !== undefined ? { tripletFeature } : {}),
+      ...(m.keepOptimizerState !== undefined ? { keepOptimizerState: checks.boolean(m.keepOptimizerState, 'pretrain.mgta.keepOptimizerState') } : {}),
       kmeansRestarts: int(m, 'kmeansRestarts', 'pretrain.mgta', 1),
       kmeansMaxIterations: int(m, 'kmeansMaxIterations', 'pretrain.mgta', 1),
+      ...parseOverrides(m, 'pretrain.mgta', file, { batchSize: false }),
     },
   };
 }

@@ -8,22 +8,30 @@
  * then is state/ removed; a dir with a valid manifest and a finished training.json is skipped
  * on rerun unless `force`. Files the run did not write (notes, an exported .onnx) are never
  * removed, not even by `force`.
+ *
+ * Images listed in `<images>/holdout.txt` are taken out first (holdout.ts): no trainer sees
+ * them; after training, the model's held-out diagnostics (diagnostics.ts) are logged to
+ * metrics.jsonl and recorded as `summary.diagnostics`.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError, machineInfo, withFsWriteErrors, withOutputLock, writeJsonAtomic } from '@mgta/core';
 import { backendInfo, initBackend } from '@mgta/nn';
-import { MANIFEST_FILE, WEIGHTS_FILE, loadCheckpoint, readCheckpointManifest, saveCheckpoint } from '@mgta/resnet';
+import { MANIFEST_FILE, ResNet50, WEIGHTS_FILE, loadCheckpoint, readCheckpointManifest, saveCheckpoint } from '@mgta/resnet';
+import { holdoutData, modelDiagnostics, type Holdout } from './diagnostics.ts';
+import { splitHoldout } from './holdout.ts';
 import { ImageLoader } from './image-loader.ts';
 import { listImageSet, subsetImageSet, type ImageSet } from './image-set.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
 import type { PretrainPreset } from './pretrain-preset.ts';
 import { trainIae } from './train-iae.ts';
+import { trainIaeLong } from './train-iae-long.ts';
 import { trainMgta } from './train-mgta.ts';
 import { trainSupervised } from './train-supervised.ts';
+import { modelTraining } from './training-options.ts';
 import { StoppedEarly, TrainingRun, type Position } from './training-run.ts';
 
-export type PretrainModel = 'iae' | 'mgta' | 'supervised';
+export type PretrainModel = 'iae' | 'mgta' | 'supervised' | 'iae-long';
 
 export interface PretrainRequest {
   model: PretrainModel;
@@ -36,7 +44,7 @@ export interface PretrainRequest {
   seed: number;
   /** MGTA: fixed K or 'ch'. */
   k?: number | 'ch';
-  /** MGTA: the IAE checkpoint dir both nets start from. */
+  /** MGTA, iae-long: the IAE checkpoint dir the nets start from. */
   iaeDir?: string;
   force?: boolean;
   threads?: number;
@@ -76,15 +84,19 @@ async function runLocked(request: PretrainRequest): Promise<PretrainOutcome> {
   }
   if (request.force) for (const name of RUN_FILES) rmSync(join(dir, name), { recursive: true, force: true });
 
-  const iae = request.model === 'mgta' ? await loadIae(request) : undefined;
-  const set: ImageSet = subsetImageSet(listImageSet(request.images), request.preset.images, request.seed);
+  const iae = request.model === 'mgta' || request.model === 'iae-long' ? await loadIae(request) : undefined;
+  const split = splitHoldout(listImageSet(request.images));
+  const set: ImageSet = subsetImageSet(split.train, request.preset.images, request.seed);
   const loader = new ImageLoader(set, request.preset.inputSize);
+  const holdout = holdoutData(split.holdout, request.preset.inputSize);
+  const settings = modelTraining(request.preset, request.model);
   const backend = await initBackend({ threads: request.threads });
   withFsWriteErrors(dir, () => mkdirSync(dir, { recursive: true }));
 
   const run = new TrainingRun({
     modelDir: dir, model: request.model, checkpointEverySteps: request.preset.checkpointEverySteps,
-    learningRate: request.preset.learningRate, stopAfterSteps: request.stopAfterSteps, onSave: request.onSave,
+    training: settings, keepOptimizerState: request.model === 'mgta' && request.preset.mgta.keepOptimizerState === true,
+    stopAfterSteps: request.stopAfterSteps, onSave: request.onSave,
   });
   const record = {
     status: 'running',
@@ -95,19 +107,24 @@ async function runLocked(request: PretrainRequest): Promise<PretrainOutcome> {
     k: request.k,
     backend,
     threads: backend.threads,
-    data: { root: set.root, images: set.files.length, fingerprint: set.fingerprint, classes: set.classNames?.length ?? null, decodedCacheInMemory: loader.cached },
+    data: {
+      root: set.root, images: set.files.length, fingerprint: set.fingerprint, classes: set.classNames?.length ?? null, decodedCacheInMemory: loader.cached,
+      ...(split.holdout ? { heldOut: { file: split.file, images: split.holdout.files.length, fingerprint: split.holdout.fingerprint } } : {}),
+    },
     iae: iae ? { dir: request.iaeDir, weightsSha256: iae.manifest.weightsSha256 } : undefined,
     machine: machineInfo(),
     resumedFrom: run.resumed ? { ...run.position } : null,
   };
   writeJsonAtomic(join(dir, TRAINING_FILE), record);
 
-  const job: PretrainJob = { preset: request.preset, seed: request.seed, set, loader, run, label: `${request.model} ${request.presetName}` };
+  const job: PretrainJob = { preset: request.preset, seed: request.seed, set, loader, run, training: settings, holdout, label: `${request.model} ${request.presetName}` };
   let result: TrainerResult;
   try {
     if (request.model === 'iae') result = await trainIae(job);
     else if (request.model === 'supervised') result = await trainSupervised(job);
+    else if (request.model === 'iae-long') result = await trainIaeLong(job, { iae: iae!.weights });
     else result = await trainMgta(job, { iae: iae!.weights, k: request.k ?? request.preset.mgta.k[0] });
+    if (holdout) result = { ...result, summary: { ...result.summary, diagnostics: await diagnose(request, run, holdout, result) } };
   } catch (error) {
     run.dispose();
     if (error instanceof StoppedEarly) return { status: 'stopped', dir, step: error.step };
@@ -133,10 +150,33 @@ async function runLocked(request: PretrainRequest): Promise<PretrainOutcome> {
   return { status: 'finished', dir, weightsSha256: manifest.weightsSha256 };
 }
 
+/**
+ * The held-out diagnostics of the trained model (its final weights), logged to metrics.jsonl:
+ * k-means NMI of its clustering feature and of the raw pixels (cached beside the model dirs,
+ * once per data set), and the supervised model's last held-out accuracy.
+ */
+async function diagnose(request: PretrainRequest, run: TrainingRun, holdout: Holdout, result: TrainerResult) {
+  const model = ResNet50.fromNamedWeights(result.weights);
+  try {
+    const diagnostics = await modelDiagnostics(model, holdout, {
+      feature: request.preset.mgta.clusterFeature,
+      batchSize: request.preset.featureBatchSize,
+      kmeans: { seed: request.seed, restarts: request.preset.mgta.kmeansRestarts, maxIterations: request.preset.mgta.kmeansMaxIterations },
+      pixelCache: join(dirname(request.out), 'holdout-pixel-nmi.json'),
+      heldOutAccuracy: run.extra.heldOutAccuracy as number | undefined,
+    });
+    run.log({ phase: 'holdout/pixels', pixelNmi: diagnostics.pixelNmi });
+    run.log({ phase: 'holdout/nmi', heldOutNmi: diagnostics.heldOutNmi });
+    return diagnostics;
+  } finally {
+    model.dispose();
+  }
+}
+
 async function loadIae(request: PretrainRequest) {
   const iaeDir = request.iaeDir;
   if (!iaeDir || !isFinished(iaeDir)) {
-    throw new InputError(iaeDir ?? 'iae', `MGTA starts from the IAE: no finished IAE checkpoint here (run \`mgta pretrain iae --preset ${request.presetName}\` first)`);
+    throw new InputError(iaeDir ?? 'iae', `${request.model === 'mgta' ? 'MGTA' : request.model} starts from the IAE: no finished IAE checkpoint here (run \`mgta pretrain iae --preset ${request.presetName}\` first)`);
   }
   const checkpoint = await loadCheckpoint(iaeDir);
   if (!checkpoint.manifest.architecture.decoder) throw new InputError(iaeDir, 'is not an auto-encoder checkpoint (no decoder)');

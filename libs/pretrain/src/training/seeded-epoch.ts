@@ -41,12 +41,13 @@ export function flipsFor(batch: readonly number[], random: Random): boolean[] {
 /**
  * Runs one training step on `images` (pretraining-set indices) loaded as an NHWC batch with
  * their horizontal flips, freeing the batch afterwards. The flips come from their own stream
- * per (phase, epoch, batch), so a resumed run draws the same ones.
+ * per (phase, epoch, batch), so a resumed run draws the same ones. `flip: false` (the preset's
+ * `pretrain.flip`) turns them off.
  */
 export async function onFlippedBatch<T>(
-  loader: ImageLoader, images: readonly number[], at: { seed: number; phase: string; epoch: number; index: number }, step: (x: tf.Tensor4D) => T,
+  loader: ImageLoader, images: readonly number[], at: { seed: number; phase: string; epoch: number; index: number; flip?: boolean }, step: (x: tf.Tensor4D) => T,
 ): Promise<T> {
-  const flips = flipsFor(images, epochRandom(at.seed, `${at.phase}/flips/${at.epoch}`, at.index));
+  const flips = at.flip === false ? undefined : flipsFor(images, epochRandom(at.seed, `${at.phase}/flips/${at.epoch}`, at.index));
   const x = tf.tensor4d(await loader.batch(images, flips), [images.length, loader.size, loader.size, 3]);
   try {
     return step(x);

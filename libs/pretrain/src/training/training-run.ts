@@ -2,15 +2,19 @@
  * The resumable part of a training run, shared by the IAE, supervised and MGTA trainers.
  *
  * `<model dir>/state/` holds the latest state: every net's weights (BN running statistics
- * included), the optimiser's step count and moments, the current pseudo-labels (MGTA), and the
+ * included), the optimisers' step counts and moments, the current pseudo-labels (MGTA), and the
  * position (stage, epoch, batch, global step, lines of metrics.jsonl). All randomness is a
  * function of (seed, phase, epoch) (seeded-epoch.ts), so a run killed at any moment and started
  * again continues from the last state and ends with the same weights as an uninterrupted run.
- * The state is written every `checkpointEverySteps` steps and at every epoch end.
+ * The state is written every `checkpointEverySteps` steps and at every epoch end. The learning
+ * rate of a step is a pure function of its global step (lr-schedule.ts), so it needs no state.
  */
 import { join } from 'node:path';
 import { ResNet50, describeArchitecture, type NamedWeights, type ResNet50Architecture } from '@mgta/resnet';
-import { Adam, trainableParams } from './adam.ts';
+import { trainableParams } from './adam.ts';
+import { learningRateAt } from './lr-schedule.ts';
+import { createOptimizer, type Optimizer, type OptimizerState } from './optimizer.ts';
+import type { ModelTraining } from './training-options.ts';
 import { MetricsLog, type MetricFields } from './metrics-log.ts';
 import { readBundle, writeBundle, type BundleArray } from './tensor-bundle.ts';
 
@@ -36,7 +40,13 @@ export interface RunOptions {
   modelDir: string;
   model: string;
   checkpointEverySteps: number;
-  learningRate: number;
+  /** The model's optimiser, peak learning rate and schedule. */
+  training: Pick<ModelTraining, 'learningRate' | 'optimizer' | 'schedule'>;
+  /**
+   * Keep one optimiser per net for the whole run (MGTA's `keepOptimizerState`) instead of one
+   * at a time, a fresh one whenever the trained net changes.
+   */
+  keepOptimizerState?: boolean;
   /** Test hook standing in for a kill: stop (after saving the state) once this many global steps are done. */
   stopAfterSteps?: number;
   /** Called after each state write (tests, logs). */
@@ -56,7 +66,10 @@ export class TrainingRun {
   extra: Record<string, unknown> = {};
   labels: Int32Array | null = null;
   readonly nets = new Map<string, ResNet50>();
-  adam: { net: string; optimizer: Adam } | null = null;
+  /** The live optimisers by net: at most one unless keepOptimizerState. */
+  readonly optimizers = new Map<string, Optimizer>();
+  /** Planned steps of the whole run, the horizon of the LR schedule (set by the trainer). */
+  totalSteps = 1;
   resumed = false;
   private saved: { arrays: Map<string, BundleArray>; document: RunDocument } | undefined;
   private elapsedBefore = 0;
@@ -101,20 +114,56 @@ export class TrainingRun {
     return model;
   }
 
-  /** The optimiser of `net`: restored when the saved state holds one for it, else fresh. */
-  optimizer(net: string, fresh = false): Adam {
-    this.adam?.optimizer.dispose();
-    const optimizer = new Adam(trainableParams(this.nets.get(net)!.namedVariables()), { learningRate: this.options.learningRate });
-    const savedFor = this.saved?.document.extra.adamNet;
-    if (!fresh && this.saved && savedFor === net) {
-      const moments: NamedWeights = new Map();
-      for (const [key, value] of this.saved.arrays) {
-        if (key.startsWith('adam/')) moments.set(key.slice('adam/'.length), { shape: value.shape, data: value.data as Float32Array });
-      }
-      optimizer.importState({ step: this.saved.document.extra.adamStep as number, moments });
+  /**
+   * The optimiser of `net`. One at a time (default): a fresh one, restored when the saved state
+   * holds one for this net and `fresh` is false. With keepOptimizerState: the net's live one if
+   * it has one, else one restored from the saved state when that holds one, else a fresh one
+   * (`fresh` is ignored: the state survives the net's other stages).
+   */
+  optimizer(net: string, fresh = false): Optimizer {
+    const keep = this.options.keepOptimizerState ?? false;
+    const live = this.optimizers.get(net);
+    if (keep && live) return live;
+    if (!keep) {
+      for (const optimizer of this.optimizers.values()) optimizer.dispose();
+      this.optimizers.clear();
     }
-    this.adam = { net, optimizer };
+    const model = this.nets.get(net)!;
+    const { optimizer: spec, learningRate } = this.options.training;
+    const optimizer = createOptimizer(spec, model, trainableParams(model.namedVariables()), learningRate);
+    const saved = keep || !fresh ? this.savedOptimizer(net) : undefined;
+    if (saved) optimizer.importState(saved);
+    this.optimizers.set(net, optimizer);
     return optimizer;
+  }
+
+  /** The learning rate of the step about to run (the schedule at the current global step). */
+  learningRate(): number {
+    const { learningRate, schedule } = this.options.training;
+    return learningRateAt(this.position.globalStep, this.totalSteps, learningRate, schedule);
+  }
+
+  /**
+   * The saved state of `net`'s optimiser: `optimizer/<net>/<tensor>` arrays and
+   * extra.optimizers[net] = {name, step}, or the format of one Adam at a time (`adam/<tensor>`,
+   * extra.adamNet, extra.adamStep) that states written before issue 11 have.
+   */
+  private savedOptimizer(net: string): OptimizerState | undefined {
+    if (!this.saved) return undefined;
+    const extra = this.saved.document.extra;
+    const entry = (extra.optimizers as Record<string, { name: string; step: number }> | undefined)?.[net];
+    const legacy = entry === undefined && extra.adamNet === net;
+    if (!entry && !legacy) return undefined;
+    const name = entry?.name ?? 'adam';
+    if (name !== this.options.training.optimizer.name) {
+      throw new Error(`${this.stateDir} holds ${name} state for ${net}, but the preset now asks for ${this.options.training.optimizer.name}: resume with the preset the run started with, or retrain with --force`);
+    }
+    const prefix = legacy ? 'adam/' : `optimizer/${net}/`;
+    const moments: NamedWeights = new Map();
+    for (const [key, value] of this.saved.arrays) {
+      if (key.startsWith(prefix)) moments.set(key.slice(prefix.length), { shape: value.shape, data: value.data as Float32Array });
+    }
+    return { step: legacy ? extra.adamStep as number : entry!.step, moments };
   }
 
   log(line: MetricFields & { phase: string; step?: number }): void {
@@ -127,13 +176,16 @@ export class TrainingRun {
     for (const [name, model] of this.nets) {
       for (const [tensor, value] of model.toNamedWeights()) arrays.set(`net/${name}/${tensor}`, value);
     }
-    const extra = { ...this.extra };
-    if (this.adam) {
-      const state = this.adam.optimizer.exportState();
-      for (const [key, value] of state.moments) arrays.set(`adam/${key}`, value);
-      extra.adamNet = this.adam.net;
-      extra.adamStep = state.step;
+    // The optimisers' entries describe exactly the arrays written below (none read at load survive).
+    const { optimizers: _saved, adamNet: _net, adamStep: _step, ...extra } = this.extra as Record<string, unknown>;
+    void _saved; void _net; void _step;
+    const optimizers: Record<string, { name: string; step: number }> = {};
+    for (const [net, optimizer] of this.optimizers) {
+      const state = optimizer.exportState();
+      for (const [key, value] of state.moments) arrays.set(`optimizer/${net}/${key}`, value);
+      optimizers[net] = { name: optimizer.name, step: state.step };
     }
+    if (this.optimizers.size > 0) extra.optimizers = optimizers;
     if (this.labels) arrays.set('labels', { shape: [this.labels.length], data: this.labels });
     const document: RunDocument = {
       model: this.options.model, position: { ...this.position }, metricsLines: this.metrics.lines, elapsedSeconds: this.elapsedSeconds, extra,
@@ -144,13 +196,16 @@ export class TrainingRun {
 
   /**
    * Runs epochs from the current position. `batches(epoch)` lists the epoch's batches (a pure
-   * function of the epoch); `step` trains on one and returns its metric fields.
+   * function of the epoch); `step` trains on one at learning rate `lr` (logged) and returns its
+   * metric fields. `onEpochEnd` (e.g. a held-out evaluation) runs after an epoch's last step,
+   * before the state is saved, so a resumed run logs it exactly once.
    */
   async epochs(
     phase: string, count: number,
     batches: (epoch: number) => number[][],
-    step: (batch: number[], epoch: number, index: number) => Promise<MetricFields>,
+    step: (batch: number[], epoch: number, index: number, lr: number) => Promise<MetricFields>,
     onStep?: () => void,
+    onEpochEnd?: (epoch: number) => Promise<void>,
   ): Promise<void> {
     while (this.position.epoch < count) {
       const epoch = this.position.epoch;
@@ -158,14 +213,16 @@ export class TrainingRun {
       while (this.position.batch < list.length) {
         const batch = list[this.position.batch];
         const started = performance.now();
-        const fields = await step(batch, epoch, this.position.batch);
+        const lr = this.learningRate();
+        const fields = await step(batch, epoch, this.position.batch, lr);
         this.position.globalStep++;
         this.position.batch++;
         const seconds = (performance.now() - started) / 1000;
-        this.log({ epoch, phase, ...fields, imagesPerSecond: round(batch.length / seconds, 3) });
+        this.log({ epoch, phase, lr, ...fields, imagesPerSecond: round(batch.length / seconds, 3) });
         onStep?.();
         const epochEnd = this.position.batch === list.length;
         if (epochEnd) {
+          await onEpochEnd?.(epoch);
           this.position.epoch++;
           this.position.batch = 0;
         }
@@ -179,8 +236,8 @@ export class TrainingRun {
   }
 
   dispose(): void {
-    this.adam?.optimizer.dispose();
-    this.adam = null;
+    for (const optimizer of this.optimizers.values()) optimizer.dispose();
+    this.optimizers.clear();
     for (const model of this.nets.values()) model.dispose();
     this.nets.clear();
     this.saved = undefined;
