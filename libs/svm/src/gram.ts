@@ -1,3 +1,5 @@
+import type { ArenaViews } from './arena.ts';
+
 /**
  * The Gram matrix K̃ = XXᵀ + 1 (the +1 is the bias feature) of row-major float64 rows,
  * computed in row blocks so that several workers can fill one shared matrix: each block
@@ -83,4 +85,59 @@ export function computeGram(x: Float64Array, n: number, d: number, gram: Float64
   for (let start = 0; start < n; start += GRAM_BLOCK_ROWS) gramBlock(x, n, d, gram, start, Math.min(n, start + GRAM_BLOCK_ROWS));
   finishGram(gram, n);
   return gram;
+}
+
+/**
+ * `gramBlock` with the wasm SIMD register block (4 × 2 dot products, simd.ts) on the shared
+ * arena: rows blockStart..blockEnd of the upper triangle, in chunks of SIMD_FEATURE_CHUNK
+ * features so that the block's chunk stays in L2 while the other rows stream past.
+ */
+export const SIMD_FEATURE_CHUNK = 1024;
+
+export function gramBlockSimd(views: ArenaViews, blockStart: number, blockEnd: number): void {
+  const { n, d, xOffset } = views.arena.layout;
+  const gram = views.gram!;
+  const { dot, dot4x2 } = views.kernels;
+  const outOffset = views.slot + views.slotLayout.out;
+  const out = views.heap.subarray(outOffset / 8, outOffset / 8 + 8);
+  const x = views.x;
+  const stride = 8 * d;
+  for (let i = blockStart; i < blockEnd; i++) gram.fill(0, i * n + blockStart, (i + 1) * n);
+  for (let k0 = 0; k0 < d; k0 += SIMD_FEATURE_CHUNK) {
+    const k1 = Math.min(d, k0 + SIMD_FEATURE_CHUNK);
+    const even = (k1 - k0) & ~1;
+    const odd = k0 + even < k1; // one feature left for the scalar path
+    let j = blockStart;
+    for (; j + 1 < n; j += 2) {
+      const b = xOffset + stride * j + 8 * k0;
+      let i = blockStart;
+      for (; i + 3 < blockEnd; i += 4) {
+        dot4x2(xOffset + stride * i + 8 * k0, b, stride, even, outOffset);
+        const g = i * n + j;
+        if (odd) {
+          const k = k0 + even;
+          const u = x[j * d + k];
+          const v = x[(j + 1) * d + k];
+          for (let r = 0; r < 4; r++) {
+            const p = x[(i + r) * d + k];
+            out[2 * r] += p * u;
+            out[2 * r + 1] += p * v;
+          }
+        }
+        gram[g] += out[0]; gram[g + 1] += out[1];
+        gram[g + n] += out[2]; gram[g + n + 1] += out[3];
+        gram[g + 2 * n] += out[4]; gram[g + 2 * n + 1] += out[5];
+        gram[g + 3 * n] += out[6]; gram[g + 3 * n + 1] += out[7];
+      }
+      for (; i < blockEnd; i++) {
+        const a = xOffset + stride * i + 8 * k0;
+        gram[i * n + j] += dot(a, b, k1 - k0);
+        gram[i * n + j + 1] += dot(a, b + stride, k1 - k0);
+      }
+    }
+    for (; j < n; j++) {
+      const b = xOffset + stride * j + 8 * k0;
+      for (let i = blockStart; i < blockEnd; i++) gram[i * n + j] += dot(xOffset + stride * i + 8 * k0, b, k1 - k0);
+    }
+  }
 }

@@ -8,9 +8,11 @@ export { computeGram } from './gram.ts';
 export { l2NormalizeRows, findNonFinite, NORM_EPSILON } from './normalize.ts';
 export { trainLibsvmLinear, type LibsvmLinearOptions } from './libsvm-solver.ts';
 export type { SolverName } from './tasks.ts';
+export { syntheticVocFeatures, VOC07_TRAINVAL_IMAGES, type SyntheticVocOptions, type SyntheticSplit } from './synthetic.ts';
 export {
   runVocSvm,
   GOYAL2019_PROTOCOL,
+  GRAM_ROWS_PER_DIM,
   NoPositivesError,
   type SvmProtocol,
   type FeatureMatrix,
@@ -18,4 +20,5 @@ export {
   type SvmClassResult,
   type SvmRunResult,
   type SvmRunOptions,
+  type WarmStartKind,
 } from './voc-svm.ts';

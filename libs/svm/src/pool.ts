@@ -1,10 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { arenaViews, type SharedArena } from './arena.ts';
 import { runTask, type SharedFeatures, type Task, type TaskResult } from './tasks.ts';
 
 /**
  * A fixed pool of worker threads sharing the features (and Gram matrix) through
- * SharedArrayBuffers. `size` 0 runs every task inline on this thread (tests, tiny problems).
+ * SharedArrayBuffers, or through the shared wasm arena (`arena`: worker k gets slot k).
+ * `size` 0 runs every task inline on this thread (tests, tiny problems), in slot 0.
+ * Tasks are handed out one at a time as workers free up, so a worker slowed by other load on
+ * the machine simply takes fewer of them.
  */
 export class WorkerPool {
   private readonly workers: Worker[] = [];
@@ -13,12 +17,14 @@ export class WorkerPool {
   private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
 
-  constructor(private readonly shared: SharedFeatures, readonly size: number = availableParallelism()) {
+  constructor(private readonly shared: SharedFeatures, readonly size: number = availableParallelism(), arena?: SharedArena) {
     if (size > 0 && !(shared.x.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerPool: features must be in a SharedArrayBuffer');
+    if (arena !== undefined && size === 0) shared.views ??= arenaViews(arena, 0);
     for (let k = 0; k < size; k++) {
-      const worker = new Worker(new URL('./fit-worker-entry.js', import.meta.url), {
-        workerData: { x: shared.x.buffer, n: shared.n, d: shared.d, gram: shared.gram?.buffer },
-      });
+      const workerData = arena !== undefined
+        ? { arena: { memory: arena.memory, layout: arena.layout }, slot: k }
+        : { x: shared.x.buffer, n: shared.n, d: shared.d, gram: shared.gram?.buffer };
+      const worker = new Worker(new URL('./fit-worker-entry.js', import.meta.url), { workerData });
       worker.on('message', (message: { id: number; result?: TaskResult; error?: string }) => this.onMessage(worker, message));
       worker.on('error', (error) => this.failWorker(worker, error));
       worker.unref();
@@ -27,10 +33,12 @@ export class WorkerPool {
     }
   }
 
-  run(task: Task): Promise<TaskResult> {
+  /** `first`: ahead of every queued task (a refit that others' results waited for). */
+  run(task: Task, options: { first?: boolean } = {}): Promise<TaskResult> {
     if (this.size === 0) return runTask(this.shared, task);
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      if (options.first) this.queue.unshift({ task, resolve, reject });
+      else this.queue.push({ task, resolve, reject });
       this.dispatch();
     });
   }

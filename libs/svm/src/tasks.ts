@@ -1,9 +1,12 @@
 import { Random } from '@mgta/core';
+import type { ArenaViews } from './arena.ts';
 import { solveDual } from './dual-cd.ts';
-import { gramBlock } from './gram.ts';
+import { gramBlock, gramBlockSimd } from './gram.ts';
 import { GramDualModel } from './gram-model.ts';
 import { trainLibsvmLinear } from './libsvm-solver.ts';
 import { LinearDualModel, primalWeights } from './linear-model.ts';
+import { SimdGramModel, SimdLinearModel, simdWeightsAndTestScores, type SimdDualModel } from './simd-models.ts';
+import { SubspaceWarmStart } from './warm-start.ts';
 
 /**
  * The units of work of the SVM stage, run either in a worker thread (fit-worker.ts) or
@@ -17,6 +20,8 @@ export interface SharedFeatures {
   d: number;
   /** K̃ = XXᵀ + 1, n × n, when the Gram engine is used. */
   gram?: Float64Array;
+  /** This thread's views onto the shared wasm arena (x and gram above are views into it): the SIMD path. */
+  views?: ArenaViews;
 }
 
 export type SolverName = 'liblinear-dual' | 'libsvm';
@@ -43,6 +48,11 @@ export interface PathTask {
   seed: number;
   /** Return w (bias last) of the last cost. */
   returnWeights: boolean;
+  /**
+   * Warm start of each cost after the first (SIMD path only; warm-start.ts): 0 = the previous α
+   * as it is, 1 = rescaled optimally, m = the best start in the span of the last m solutions.
+   */
+  warmStartDepth?: number;
 }
 
 export interface PathResult {
@@ -51,6 +61,10 @@ export interface PathResult {
   iterations: number[];
   converged: boolean[];
   w?: Float64Array;
+  /** w·x̃ of every test row (with returnWeights on the SIMD path, whose arena holds the test rows). */
+  testScores?: Float64Array;
+  /** Coordinate updates, summed over the path. */
+  updates?: number;
 }
 
 export type Task = GramBlockTask | PathTask;
@@ -59,10 +73,45 @@ export type TaskResult = PathResult | null;
 export async function runTask(shared: SharedFeatures, task: Task): Promise<TaskResult> {
   if (task.kind === 'gram-block') {
     if (shared.gram === undefined) throw new Error('gram-block task without a Gram matrix');
+    if (shared.views !== undefined) {
+      gramBlockSimd(shared.views, task.start, task.end);
+      return null;
+    }
     gramBlock(shared.x, shared.n, shared.d, shared.gram, task.start, task.end);
     return null;
   }
-  return task.solver === 'libsvm' ? runLibsvmPath(shared, task) : runDualPath(shared, task);
+  if (task.solver === 'libsvm') return runLibsvmPath(shared, task);
+  return shared.views !== undefined ? runSimdPath(shared.views, task) : runDualPath(shared, task);
+}
+
+function runSimdPath(views: ArenaViews, task: PathTask): PathResult {
+  const { trainRows, trainLabels, validationRows } = task;
+  const n = trainRows.length;
+  const model: SimdDualModel = views.gram !== undefined
+    ? new SimdGramModel(views, trainRows, validationRows)
+    : new SimdLinearModel(views, trainRows, validationRows);
+  const alpha = new Float64Array(n);
+  const perSample = new Float64Array(n);
+  const random = new Random(task.seed);
+  const result: PathResult = { scores: [], iterations: [], converged: [], updates: 0 };
+  const warm = new SubspaceWarmStart(task.warmStartDepth ?? 0);
+  for (const cost of task.costs) {
+    for (let i = 0; i < n; i++) perSample[i] = cost * (trainLabels[i] > 0 ? task.weights.positive : task.weights.negative);
+    warm.start(model, alpha, trainLabels, perSample);
+    const fit = solveDual(model, trainLabels, perSample, alpha, { tol: task.tol, maxIter: task.maxIter, random });
+    result.iterations.push(fit.iterations);
+    result.converged.push(fit.converged);
+    warm.record(model, alpha);
+    if (validationRows.length > 0) result.scores.push(model.validationScores(alpha, trainLabels));
+    else result.scores.push(new Float64Array(0));
+  }
+  result.updates = model.updates;
+  if (task.returnWeights) {
+    const { w, testScores } = simdWeightsAndTestScores(views, alpha, trainLabels, trainRows);
+    result.w = w;
+    result.testScores = testScores;
+  }
+  return result;
 }
 
 function runDualPath(shared: SharedFeatures, task: PathTask): PathResult {

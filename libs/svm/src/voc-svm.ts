@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { evaluateClassScores } from '@mgta/voc-eval';
 import { averagePrecisionScore } from './average-precision.ts';
+import { allocateArena, arenaViews, planArena, type SharedArena } from './arena.ts';
 import { computeGram, finishGram, GRAM_BLOCK_ROWS } from './gram.ts';
 import { decisionValues } from './linear-model.ts';
 import { findNonFinite, l2NormalizeRows } from './normalize.ts';
@@ -82,16 +83,40 @@ export interface SvmRunResult {
   meanTestAp07: number;
   meanCvAp: number;
   engine: 'gram' | 'linear' | 'libsvm';
+  /** Whether the wasm SIMD kernels on a shared arena ran (false: the plain JavaScript loops). */
+  simd: boolean;
   threads: number;
+  /** Dual coordinate updates of all fits (SIMD path only): the work, independent of the machine's load. */
+  coordinateUpdates?: number;
+  /**
+   * Wall seconds: the Gram matrix; the cross-validation until its last fold is done; the refits
+   * still running after that (refits start as soon as their class's folds are done, so most of
+   * them overlap the cross-validation); the whole run.
+   */
   seconds: { gram: number; crossValidation: number; refit: number; total: number };
 }
+
+export type WarmStartKind = 'previous' | 'rescaled' | 'subspace';
+const WARM_START_DEPTH: Record<WarmStartKind, number> = { previous: 0, rescaled: 1, subspace: 3 };
 
 export interface SvmRunOptions {
   /** Worker threads; default: all cores. 0 runs everything on this thread. */
   threads?: number;
-  /** 'auto' uses the Gram engine when n ≤ d and the n × n matrix fits in `gramMaxBytes`. */
+  /**
+   * 'auto' uses the Gram engine when the n × n matrix fits in `gramMaxBytes` and n ≤ d
+   * (n ≤ GRAM_ROWS_PER_DIM · d on the SIMD path, where an update costs n_t and a visit O(1),
+   * against 2d and d for explicit w).
+   */
   engine?: 'auto' | 'gram' | 'linear';
   gramMaxBytes?: number;
+  /** The wasm SIMD kernels on a shared arena (default true; falls back to JavaScript where wasm SIMD is missing or the arena exceeds 4 GiB). */
+  simd?: boolean;
+  /**
+   * Warm starts along the ascending cost path (SIMD path; warm-start.ts): 'previous' (the last
+   * α, as the JavaScript path does), 'rescaled' (optimally scaled) or 'subspace' (default: the
+   * best start in the span of the last 3 solutions).
+   */
+  warmStart?: WarmStartKind;
   /** Called after each finished task. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -116,16 +141,30 @@ export async function runVocSvm(
   const threads = options.threads ?? availableParallelism();
   const n = train.rows;
   const d = train.cols;
-  const xShared = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * d * 8) : new ArrayBuffer(n * d * 8));
-  l2NormalizeRows(train.data, n, d, xShared);
-  const testX = l2NormalizeRows(test.data, test.rows, test.cols);
-
-  const engine = protocol.solver === 'libsvm' ? 'libsvm' : chooseEngine(n, d, options);
-  const shared: SharedFeatures = { x: xShared, n, d };
-  if (engine === 'gram') {
-    shared.gram = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * n * 8) : new ArrayBuffer(n * n * 8));
+  const wantSimd = (options.simd ?? true) && protocol.solver !== 'libsvm';
+  const engine = protocol.solver === 'libsvm' ? 'libsvm' : chooseEngine(n, d, options, wantSimd);
+  // Largest training set of a fold: stratified folds differ in size by at most one.
+  const foldRows = n - Math.floor(n / protocol.folds);
+  const layout = wantSimd ? planArena(n, d, test.rows, engine === 'gram', Math.max(1, threads), foldRows) : null;
+  const arena: SharedArena | undefined = (layout !== null ? allocateArena(layout) : null) ?? undefined;
+  let shared: SharedFeatures;
+  let testX: Float64Array;
+  if (arena !== undefined) {
+    const views = arenaViews(arena, 0);
+    l2NormalizeRows(train.data, n, d, views.x);
+    testX = l2NormalizeRows(test.data, test.rows, test.cols, views.test);
+    shared = { x: views.x, n, d, gram: views.gram };
+  } else {
+    const xShared = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * d * 8) : new ArrayBuffer(n * d * 8));
+    l2NormalizeRows(train.data, n, d, xShared);
+    testX = l2NormalizeRows(test.data, test.rows, test.cols);
+    shared = { x: xShared, n, d };
+    if (engine === 'gram') {
+      shared.gram = new Float64Array(threads > 0 ? new SharedArrayBuffer(n * n * 8) : new ArrayBuffer(n * n * 8));
+    }
   }
-  const pool = new WorkerPool(shared, threads);
+  const warmStartDepth = arena !== undefined ? WARM_START_DEPTH[options.warmStart ?? 'subspace'] : 0;
+  const pool = new WorkerPool(shared, threads, arena);
   const blocks = engine === 'gram' ? Math.ceil(n / GRAM_BLOCK_ROWS) : 0;
   const totalTasks = blocks + classes.length * (protocol.folds + 1);
   let done = 0;
@@ -134,8 +173,8 @@ export async function runVocSvm(
     // 1. Gram matrix (shared by every class, fold and cost).
     const gramStart = performance.now();
     if (engine === 'gram') {
-      if (threads === 0) {
-        computeGram(xShared, n, d, shared.gram);
+      if (threads === 0 && arena === undefined) {
+        computeGram(shared.x, n, d, shared.gram);
         done += blocks;
       } else {
         const work: Promise<unknown>[] = [];
@@ -148,16 +187,21 @@ export async function runVocSvm(
     }
     const gramSeconds = (performance.now() - gramStart) / 1000;
 
-    // 2. Cross-validation: every (class, fold) runs the ascending cost path.
+    // 2. Cross-validation: every (class, fold) runs the ascending cost path. 3. As soon as a
+    // class's folds are in, its cost is chosen (first best in the user's order) and its refit on
+    // all training rows goes to the front of the queue: no barrier between the phases, so no
+    // worker idles while another finishes the last fold.
     const cvStart = performance.now();
+    let cvEnd = cvStart;
+    let cvLeft = classes.length * protocol.folds;
+    let updates = 0;
     const ascending = [...protocol.costs].sort((a, b) => a - b);
-    const prepared = classes.map((cls, c) => {
-      const labels = Float64Array.from({ length: n }, (_, i) => (cls.trainLabels[i] === 1 ? 1 : -1));
-      return { cls, c, labels, assignment: stratifiedFoldAssignment(labels, protocol.folds) };
-    });
-    const cvResults = await Promise.all(
-      prepared.map(({ c, labels, assignment }) =>
-        Promise.all(
+    const allRows = Int32Array.from({ length: n }, (_, i) => i);
+    const results = await Promise.all(
+      classes.map(async (cls, c) => {
+        const labels = Float64Array.from({ length: n }, (_, i) => (cls.trainLabels[i] === 1 ? 1 : -1));
+        const assignment = stratifiedFoldAssignment(labels, protocol.folds);
+        const folds = await Promise.all(
           Array.from({ length: protocol.folds }, async (_, fold) => {
             const { train: trainRows, validation } = foldSplit(assignment, fold);
             const result = (await pool.run({
@@ -172,22 +216,15 @@ export async function runVocSvm(
               maxIter: protocol.maxIter,
               seed: protocol.seed + 1000 * c + fold,
               returnWeights: false,
+              warmStartDepth,
             })) as PathResult;
             tick();
+            updates += result.updates ?? 0;
+            if (--cvLeft === 0) cvEnd = performance.now();
             const validationLabels = Float64Array.from(validation, (row) => labels[row]);
             return { aps: result.scores.map((scores) => averagePrecisionScore(validationLabels, scores)), result };
           }),
-        ),
-      ),
-    );
-    const cvSeconds = (performance.now() - cvStart) / 1000;
-
-    // 3. Choose the cost (first best in the user's order) and refit on all training rows.
-    const refitStart = performance.now();
-    const allRows = Int32Array.from({ length: n }, (_, i) => i);
-    const results = await Promise.all(
-      prepared.map(async ({ cls, c, labels }) => {
-        const folds = cvResults[c];
+        );
         const cvApByCost = protocol.costs.map((cost) => {
           const k = ascending.indexOf(cost);
           return folds.reduce((sum, fold) => sum + fold.aps[k], 0) / folds.length;
@@ -208,12 +245,16 @@ export async function runVocSvm(
           maxIter: protocol.maxIter,
           seed: protocol.seed + 1000 * c + 999,
           returnWeights: true,
-        })) as PathResult;
+          warmStartDepth,
+        }, { first: true })) as PathResult;
         tick();
+        updates += refit.updates ?? 0;
         return scoreClass(cls, labels, cost, cvApByCost[best], cvApByCost, refit, folds.map((f) => f.result), testX, test);
       }),
     );
-    const refitSeconds = (performance.now() - refitStart) / 1000;
+    const cvSeconds = (cvEnd - cvStart) / 1000;
+    // Wall time after the last fold: the refits still running then (earlier ones overlap the CV).
+    const refitSeconds = (performance.now() - cvEnd) / 1000;
     // Means over the classes whose AP is defined, as the VOC evaluator's mAP.
     const mean = (values: Array<number | null>) => {
       const defined = values.filter((v): v is number => v !== null);
@@ -225,7 +266,9 @@ export async function runVocSvm(
       meanTestAp07: mean(results.map((r) => r.testAp07)),
       meanCvAp: mean(results.map((r) => r.cvAp)),
       engine,
+      simd: arena !== undefined,
       threads,
+      coordinateUpdates: arena !== undefined ? updates : undefined,
       seconds: { gram: gramSeconds, crossValidation: cvSeconds, refit: refitSeconds, total: (performance.now() - started) / 1000 },
     };
   } finally {
@@ -244,7 +287,7 @@ function scoreClass(
   testX: Float64Array,
   test: FeatureMatrix,
 ): SvmClassResult {
-  const scores = decisionValues(refit.w!, testX, test.rows, test.cols);
+  const scores = refit.testScores ?? decisionValues(refit.w!, testX, test.rows, test.cols);
   // Test: images whose only objects of the class are difficult (label 0) are dropped, as
   // VOCevalcls.m does: the VOC evaluator's own classification AP.
   const evaluation = evaluateClassScores(cls.testLabels, scores);
@@ -263,11 +306,14 @@ function scoreClass(
   };
 }
 
-function chooseEngine(n: number, d: number, options: SvmRunOptions): 'gram' | 'linear' {
+/** The SIMD path prefers the Gram engine up to n = GRAM_ROWS_PER_DIM · d (measured: see chooseEngine). */
+export const GRAM_ROWS_PER_DIM = 2;
+
+function chooseEngine(n: number, d: number, options: SvmRunOptions, simd: boolean): 'gram' | 'linear' {
   const requested = options.engine ?? 'auto';
   if (requested !== 'auto') return requested;
   const maxBytes = options.gramMaxBytes ?? 4 * 2 ** 30;
-  return n <= d && n * n * 8 <= maxBytes ? 'gram' : 'linear';
+  return n <= (simd ? GRAM_ROWS_PER_DIM : 1) * d && n * n * 8 <= maxBytes ? 'gram' : 'linear';
 }
 
 function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], protocol: SvmProtocol): void {
