@@ -11,6 +11,7 @@ import { SimdGramModel, SimdLinearModel } from './simd-models.ts';
 import { simdKernels, simdModule, sharedMemory } from './simd.ts';
 import { foldSplit, stratifiedFoldAssignment } from './stratified-folds.ts';
 import { syntheticVocFeatures } from './synthetic.ts';
+import { SubspaceWarmStart } from './warm-start.ts';
 import { GOYAL2019_PROTOCOL, runVocSvm, type SvmRunOptions } from './voc-svm.ts';
 
 /**
@@ -88,6 +89,8 @@ describe('wasm SIMD kernels', () => {
   });
 });
 
+const costsOf = (y: Float64Array, c: number) => Float64Array.from(y, (v) => c * (v > 0 ? 2 : 1));
+
 describe('SIMD dual models', () => {
   function problem() {
     const { train } = syntheticVocFeatures({ seed: 3, trainRows: 120, testRows: 1, dim: 40, classes: 2, signal: 1 });
@@ -106,8 +109,6 @@ describe('SIMD dual models', () => {
     const y = Float64Array.from(rows, (r) => labels[r]);
     return { n, d, views, rows, validation, y, labels };
   }
-  const costsOf = (y: Float64Array, c: number) => Float64Array.from(y, (v) => c * (v > 0 ? 2 : 1));
-
   it('follow the JavaScript models\' iterates (compact fold rows, direct rows, explicit w)', () => {
     const { n, d, views, rows, validation, y } = problem();
     const path = [0.01, 0.1, 1, 10];
@@ -132,6 +133,40 @@ describe('SIMD dual models', () => {
     solveDual(simdModel, y, costsOf(y, 1), alpha2, { tol: 1e-4, maxIter: 2000, random: new Random(4) });
     const scores = simdModel.validationScores(alpha2, y);
     validation.forEach((row, v) => expect(scores[v]).toBeCloseTo(jsModel.f[row], 10));
+  });
+});
+
+describe('subspace warm start', () => {
+  it('starts at a lower dual objective than the rescaled previous α, with f consistent with the new α', () => {
+    const { train } = syntheticVocFeatures({ seed: 5, trainRows: 90, testRows: 1, dim: 30, classes: 1, signal: 1 });
+    const [n, d] = [90, 30];
+    const views = arenaViews(allocateArena(planArena(n, d, 1, true, 1, n)!)!, 0);
+    views.x.set(Float64Array.from(train.data, (v) => v / 4));
+    for (let start = 0; start < n; start += 32) gramBlockSimd(views, start, Math.min(n, start + 32));
+    finishGram(views.gram!, n);
+    const y = Float64Array.from(train.labels[0], (v) => (v === 1 ? 1 : -1));
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const objective = (model: SimdGramModel, alpha: Float64Array, costs: Float64Array) =>
+      alpha.reduce((sum, a, i) => sum + 0.5 * a * y[i] * model.margin(i) + (a * a) / (4 * costs[i]) - a, 0);
+    const starts = [1, 3].map((depth) => {
+      const model = new SimdGramModel(views, rows, new Int32Array(0));
+      const warm = new SubspaceWarmStart(depth);
+      const alpha = new Float64Array(n);
+      for (const c of [1e-4, 1e-3, 1e-2]) {
+        warm.start(model, alpha, y, costsOf(y, c));
+        solveDual(model, y, costsOf(y, c), alpha, { tol: 1e-6, maxIter: 1000, random: new Random(1) });
+        warm.record(model, alpha);
+      }
+      warm.start(model, alpha, y, costsOf(y, 0.1));
+      // f must be K̃(α∘y) for the α it was given
+      const f = new Float64Array(n);
+      for (let i = 0; i < n; i++) for (let m = 0; m < n; m++) f[m] += alpha[i] * y[i] * views.gram![i * n + m];
+      for (let m = 0; m < n; m++) expect(model.margin(m)).toBeCloseTo(f[m], 9);
+      return { used: warm.used.at(-1), value: objective(model, alpha, costsOf(y, 0.1)) };
+    });
+    expect(starts[0].used).toBe(1);
+    expect(starts[1].used).toBeGreaterThan(1);
+    expect(starts[1].value).toBeLessThanOrEqual(starts[0].value);
   });
 });
 

@@ -29,3 +29,4 @@ parentPort!.on('message', async ({ id, task }: { id: number; task: Task }) => {
     parentPort!.postMessage({ id, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
   }
 });
+parentPort!.postMessage({ ready: true });

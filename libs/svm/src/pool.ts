@@ -16,16 +16,22 @@ export class WorkerPool {
   private readonly queue: Array<{ task: Task; resolve: (r: TaskResult) => void; reject: (e: Error) => void }> = [];
   private readonly pending = new Map<number, { resolve: (r: TaskResult) => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
+  /** Workers that have loaded their code and said so. */
+  private ready = 0;
+  /** What this thread uses to run a task itself (helpWhileStarting). */
+  private readonly mainShared: SharedFeatures;
 
   constructor(private readonly shared: SharedFeatures, readonly size: number = availableParallelism(), arena?: SharedArena) {
     if (size > 0 && !(shared.x.buffer instanceof SharedArrayBuffer)) throw new Error('WorkerPool: features must be in a SharedArrayBuffer');
     if (arena !== undefined && size === 0) shared.views ??= arenaViews(arena, 0);
+    // this thread's own slot is the one after the workers' (planArena is given size + 1 slots)
+    this.mainShared = arena !== undefined && size > 0 ? { ...shared, views: arenaViews(arena, size) } : shared;
     for (let k = 0; k < size; k++) {
       const workerData = arena !== undefined
         ? { arena: { memory: arena.memory, layout: arena.layout }, slot: k }
         : { x: shared.x.buffer, n: shared.n, d: shared.d, gram: shared.gram?.buffer };
       const worker = new Worker(new URL('./fit-worker-entry.js', import.meta.url), { workerData });
-      worker.on('message', (message: { id: number; result?: TaskResult; error?: string }) => this.onMessage(worker, message));
+      worker.on('message', (message: { id: number; result?: TaskResult; error?: string; ready?: true }) => this.onMessage(worker, message));
       worker.on('error', (error) => this.failWorker(worker, error));
       worker.unref();
       this.workers.push(worker);
@@ -43,6 +49,26 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * While some workers are still loading their code (the better part of a second each, through
+   * the TypeScript loader), this thread runs queued tasks that `inline` accepts (short ones:
+   * Gram blocks) itself, yielding between them so that results get through. Returns when every
+   * worker is up or no such task is left.
+   */
+  async helpWhileStarting(inline: (task: Task) => boolean): Promise<void> {
+    while (this.size > 0 && this.ready < this.size) {
+      const index = this.queue.findIndex((entry) => inline(entry.task));
+      if (index < 0) return;
+      const [entry] = this.queue.splice(index, 1);
+      try {
+        entry.resolve(await runTask(this.mainShared, entry.task));
+      } catch (error) {
+        entry.reject(error as Error);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
@@ -58,7 +84,11 @@ export class WorkerPool {
     }
   }
 
-  private onMessage(worker: Worker, message: { id: number; result?: TaskResult; error?: string }): void {
+  private onMessage(worker: Worker, message: { id: number; result?: TaskResult; error?: string; ready?: true }): void {
+    if (message.ready) {
+      this.ready++;
+      return;
+    }
     const entry = this.pending.get(message.id);
     if (entry === undefined) return;
     this.pending.delete(message.id);

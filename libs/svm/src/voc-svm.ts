@@ -145,7 +145,8 @@ export async function runVocSvm(
   const engine = protocol.solver === 'libsvm' ? 'libsvm' : chooseEngine(n, d, options, wantSimd);
   // Largest training set of a fold: stratified folds differ in size by at most one.
   const foldRows = n - Math.floor(n / protocol.folds);
-  const layout = wantSimd ? planArena(n, d, test.rows, engine === 'gram', Math.max(1, threads), foldRows) : null;
+  // one slot per worker and one for this thread (inline: just this thread)
+  const layout = wantSimd ? planArena(n, d, test.rows, engine === 'gram', threads > 0 ? threads + 1 : 1, foldRows) : null;
   const arena: SharedArena | undefined = (layout !== null ? allocateArena(layout) : null) ?? undefined;
   let shared: SharedFeatures;
   let testX: Float64Array;
@@ -181,7 +182,8 @@ export async function runVocSvm(
         for (let start = 0; start < n; start += GRAM_BLOCK_ROWS) {
           work.push(pool.run({ kind: 'gram-block', start, end: Math.min(n, start + GRAM_BLOCK_ROWS) }).then(tick));
         }
-        await Promise.all(work);
+        // this thread computes blocks too while the workers are still loading
+        await Promise.all([pool.helpWhileStarting((task) => task.kind === 'gram-block'), ...work]);
         finishGram(shared.gram!, n);
       }
     }
