@@ -53,6 +53,10 @@ export interface PathTask {
    * as it is, 1 = rescaled optimally, m = the best start in the span of the last m solutions.
    */
   warmStartDepth?: number;
+  /** Return α after every cost (SIMD path): a refit can start from the folds' solutions. */
+  returnAlphas?: boolean;
+  /** Start of the first cost instead of α = 0 (SIMD path), one value per training row. */
+  initialAlpha?: Float64Array;
 }
 
 export interface PathResult {
@@ -63,8 +67,10 @@ export interface PathResult {
   w?: Float64Array;
   /** w·x̃ of every test row (with returnWeights on the SIMD path, whose arena holds the test rows). */
   testScores?: Float64Array;
-  /** Coordinate updates, summed over the path. */
+  /** Coordinate updates, summed over the path (building the initial α's decision values included). */
   updates?: number;
+  /** α after every cost, with returnAlphas. */
+  alphas?: Float64Array[];
 }
 
 export type Task = GramBlockTask | PathTask;
@@ -95,6 +101,19 @@ function runSimdPath(views: ArenaViews, task: PathTask): PathResult {
   const random = new Random(task.seed);
   const result: PathResult = { scores: [], iterations: [], converged: [], updates: 0 };
   const warm = new SubspaceWarmStart(task.warmStartDepth ?? 0);
+  if (task.initialAlpha !== undefined) {
+    // the model's decision values (or w) for the given α, one row each; then it is the history
+    // the first cost's warm start is taken from (optimally rescaled to that cost)
+    for (let i = 0; i < n; i++) {
+      const a = task.initialAlpha[i];
+      if (!(a >= 0)) throw new RangeError(`initial α ${a} at ${i}`);
+      if (a === 0) continue;
+      alpha[i] = a;
+      model.add(i, a * trainLabels[i]);
+    }
+    warm.record(model, alpha);
+  }
+  if (task.returnAlphas) result.alphas = [];
   for (const cost of task.costs) {
     for (let i = 0; i < n; i++) perSample[i] = cost * (trainLabels[i] > 0 ? task.weights.positive : task.weights.negative);
     warm.start(model, alpha, trainLabels, perSample);
@@ -102,6 +121,7 @@ function runSimdPath(views: ArenaViews, task: PathTask): PathResult {
     result.iterations.push(fit.iterations);
     result.converged.push(fit.converged);
     warm.record(model, alpha);
+    result.alphas?.push(Float64Array.from(alpha));
     if (validationRows.length > 0) result.scores.push(model.validationScores(alpha, trainLabels));
     else result.scores.push(new Float64Array(0));
   }
