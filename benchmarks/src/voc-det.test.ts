@@ -36,4 +36,8 @@ describe('voc-det bench', () => {
     expect(paper.schedules['07']).toEqual({ iterations: 50000, steps: [38000] });
     expect(paper.detectron.roiPooledSize).toBe(14);
   });
+
+  it('the paper preset applies Detectron\'s bias rule (2x LR, no weight decay for biases)', () => {
+    expect(parseDetectionPreset(loadPreset('paper').detection, 'paper', 21).biasRule).toBe(true);
+  });
 });

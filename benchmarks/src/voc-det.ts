@@ -10,8 +10,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ContentCache, InputError, hashJson, machineInfo, writeJsonAtomic } from '@mgta/core';
 import {
-  bodyFeatures, disposeHeadWeights, evaluateDet, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, runKey,
-  saveDetectorHeads, trainDetector, trainEntries, type DetSplit, type DetectorProtocol, type TrainEntry,
+  bodyFeatures, disposeHeadWeights, evaluateDet, float16Scale, formatScale, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, runKey,
+  saveDetectorHeads, trainDetector, trainEntries, warmupIterationsOf, divergenceText, type DetSplit, type DetectorProtocol, type TrainEntry,
 } from '@mgta/detection';
 import type { Normalization } from '@mgta/imaging';
 import { backendInfo, initBackend } from '@mgta/nn';
@@ -86,24 +86,35 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
     const width = widthOf(checkpoint.manifest.architecture);
     const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });
     const body = { session: bodySession.session, normalization, channels: featureChannels('res4', width) };
-    const common = { body, geometry, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
+    const common = { body, geometry, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache, model: id };
     const b07 = await bodyFeatures(withFlips(train07), { ...common, sizes: [...train07.sizes, ...train07.sizes], label: `${id} body 07` });
     const b12 = train12 ? await bodyFeatures(withFlips(train12), { ...common, sizes: [...train12.sizes, ...train12.sizes], label: `${id} body 12` }) : undefined;
     await bodySession.session.release();
     const bodySeconds = b07.seconds + (b12?.seconds ?? 0);
     const entries07 = trainEntries(b07.set, train07);
     const entries12 = b12 && train12 ? trainEntries(b12.set, train12) : [];
+    // The scale of the maps each column trains on, as the heads read them (float16).
+    const bodyScale = { '07': float16Scale([b07.set.data]), '07+12': float16Scale([b07.set.data, ...(b12 ? [b12.set.data] : [])]) };
+    log(`voc-det ${id}: body res4 ${formatScale(bodyScale['07'])} (VOC07 trainval${b12 ? `; with VOC12: ${formatScale(bodyScale['07+12'])}` : ''})`);
     const result: Record<string, VocDetModelResult> = {};
     for (const column of columns) {
       const entries: TrainEntry[] = column === '07' ? entries07 : [...entries07, ...entries12];
       const schedule = protocol.schedules[column];
       const key = runKey({ protocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
       const work = new ContentCache('det-train').workDirOf({ key, dataset: datasetSha, column });
-      log(`voc-det ${preset.name} ${id} ${column}: ${entries.length} training images, ${schedule.iterations} iterations (work dir ${work})`);
+      log(`voc-det ${preset.name} ${id} ${column}: ${entries.length} training images, ${schedule.iterations} iterations, ` +
+        `base LR ${protocol.baseLr}, warm-up ${warmupIterationsOf(protocol, schedule)} (work dir ${work})`);
       const outcome = await trainDetector({ protocol, schedule, entries, pretrained: checkpoint.weights, workDir: work, label: `${id} ${column} train` }, key);
+      // Head features only when this call trained (a finished run read back from its work dir trains none).
+      const trained = outcome.features.res5HeadInput.count > 0;
+      const features = { body: bodyScale[column], ...(trained ? outcome.features : {}) };
+      if (trained) log(`voc-det ${id} ${column}: res5 head input ${formatScale(outcome.features.res5HeadInput)}, pooled res5 ${formatScale(outcome.features.res5Pooled)}`);
       if (outcome.status === 'diverged') {
-        log(`voc-det ${id} ${column}: diverged at iteration ${outcome.iteration} (reported as '-')`);
-        result[column] = { status: 'diverged', divergedAtIteration: outcome.iteration, iterations: outcome.iteration, seconds: { bodyFeatures: bodySeconds, train: outcome.seconds, inference: 0 } };
+        log(`voc-det ${id} ${column}: diverged at iteration ${outcome.iteration} (reported as '-'): ${divergenceText(outcome.divergence)}`);
+        result[column] = {
+          status: 'diverged', divergedAtIteration: outcome.iteration, ...(outcome.divergence ? { divergence: outcome.divergence } : {}), features,
+          iterations: outcome.iteration, seconds: { bodyFeatures: bodySeconds, train: outcome.seconds, inference: 0 },
+        };
         disposeHeadWeights(outcome.weights);
         continue;
       }
@@ -124,6 +135,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
         ...(evaluated.ap75 !== null ? { ap75: evaluated.ap75 } : {}),
         ...(evaluated.apMean50to95 !== null ? { apMean50to95: evaluated.apMean50to95 } : {}),
         ...(interval ? { map07Interval: interval } : {}),
+        features,
         iterations: outcome.iteration,
         seconds: { bodyFeatures: bodySeconds, train: outcome.seconds, inference: inference.seconds },
       };
@@ -158,8 +170,16 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   return { record, file };
 }
 
+/** The protocol as parsed, plus what it resolves to per column, spelled out (bias rule, LR scaling, warm-up). */
 function protocolRecord(protocol: DetectorProtocol): Record<string, unknown> {
-  return { ...protocol } as unknown as Record<string, unknown>;
+  return {
+    ...protocol,
+    biasRule: protocol.biasRule === true,
+    lrScaling: protocol.lrReference
+      ? `linear: baseLr ${protocol.baseLr} = lrReference.baseLr ${protocol.lrReference.baseLr} x ${protocol.imagesPerIteration} / ${protocol.lrReference.imagesPerIteration} images per iteration`
+      : 'none: baseLr as the preset gives it',
+    warmupIterationsPerColumn: Object.fromEntries(DET_COLUMNS.map((column) => [column, warmupIterationsOf(protocol, protocol.schedules[column])])),
+  } as unknown as Record<string, unknown>;
 }
 
 const fmt = (v: number | null): string => (v === null ? 'n/a' : (100 * v).toFixed(1));

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import {
-  bodyFeatures, disposeHeadWeights, evaluateDet, exportDetectorOnnx, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
+  bodyFeatures, disposeHeadWeights, divergenceText, evaluateDet, exportDetectorOnnx, float16Scale, formatScale, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
   readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
 } from '@mgta/detection';
 import type { Normalization } from '@mgta/imaging';
@@ -43,20 +43,24 @@ export async function runDetTrain(options: DetTrainOptions): Promise<void> {
   const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
   const normalization = checkpoint.manifest.pixelNormalization as Normalization;
   const { session } = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads });
-  const common = { body: { session, normalization, channels: featureChannels('res4', widthOf(checkpoint.manifest.architecture)) }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache };
+  const common = { body: { session, normalization, channels: featureChannels('res4', widthOf(checkpoint.manifest.architecture)) }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache, model: options.model };
   const splits = options.column === '07' ? [train07] : [train07, loadDetSplit(options.devkit, '2012', 'trainval', train07.classes)];
   const entries: TrainEntry[] = [];
+  const maps: Uint16Array[] = [];
   for (const split of splits) {
     const images = [...split.images, ...(protocol.flip ? split.images.map((image) => ({ ...image, flipped: true })) : [])];
     const { set } = await bodyFeatures(images, { ...common, sizes: [...split.sizes, ...split.sizes], label: `body ${split.year}` });
     entries.push(...trainEntries(set, split));
+    maps.push(set.data);
   }
   await session.release();
+  process.stdout.write(`body res4 maps: ${formatScale(float16Scale(maps))}\n`);
   const schedule = protocol.schedules[options.column];
   const key = runKey({ protocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
   const outcome = await trainDetector({ protocol, schedule, entries, pretrained: checkpoint.weights, workDir: join(options.out, 'work'), stopAfter: positiveInt('--stop-after', options.stopAfter) }, key);
+  if (outcome.features.res5HeadInput.count > 0) process.stdout.write(`res5 head input ${formatScale(outcome.features.res5HeadInput)}, pooled res5 ${formatScale(outcome.features.res5Pooled)} (iterations run now)\n`);
   if (outcome.status === 'diverged') {
-    process.stdout.write(`diverged at iteration ${outcome.iteration} (a NaN/inf loss; reported as '-')\n`);
+    process.stdout.write(`diverged at iteration ${outcome.iteration} (a NaN/inf loss; reported as '-'): ${divergenceText(outcome.divergence)}\n`);
   } else if (outcome.status === 'stopped') {
     process.stdout.write(`stopped after iteration ${outcome.iteration}; rerun to resume\n`);
   } else {

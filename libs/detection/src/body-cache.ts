@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ContentCache, InputError, filesFingerprint, startProgress, writeJsonAtomic } from '@mgta/core';
 import { decodeImage, detectionScale, detectionTransform, flipImage, normalize, type Normalization } from '@mgta/imaging';
+import { FLOAT16_MAX, firstNonFiniteHalf, float16Overflow } from './feature-stats.ts';
 import { float16ToFloat32Array, float32ToFloat16Array } from './float16.ts';
 import type { FeatureMap } from './roi-pool.ts';
 
@@ -134,6 +135,24 @@ export interface BodyFeatureOptions {
   /** Image sizes for the free-space estimate (original pixels). */
   sizes?: ReadonlyArray<{ width: number; height: number }>;
   label?: string;
+  /** The model's name, for error messages (default: its weights sha256). */
+  model?: string;
+}
+
+/**
+ * Refuses a res4 map that float16 cannot hold: values beyond FLOAT16_MAX would be stored as Inf
+ * and show up later as a NaN loss, i.e. as a 'diverged' model, hiding the cause.
+ */
+export function checkBodyMapFitsFloat16(data: Float32Array, model: string, image: BodyImage): void {
+  const { maxAbs, nonFinite, overflow } = float16Overflow(data);
+  if (nonFinite === 0 && overflow === 0) return;
+  const which = `image ${image.id}${image.flipped ? ' (flipped)' : ''}`;
+  if (nonFinite > 0) {
+    throw new InputError(model, `the body's res4 features of ${which} are not finite (${nonFinite} NaN/Inf values in its float32 output): the model itself gives non-finite activations`);
+  }
+  throw new InputError(model, `the body's res4 features of ${which} overflow float16 (max |value| ${maxAbs.toExponential(3)} > ${FLOAT16_MAX}, ${overflow} values): ` +
+    'body maps are stored as float16, in memory too (--no-cache does not change that), where they would become Inf; ' +
+    'the model\'s res4 activations are far from unit scale (e.g. frozen BN statistics that do not fit these inputs)');
 }
 
 /**
@@ -160,6 +179,7 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
     let channels = options.body.channels ?? BODY_CHANNELS;
     for (const [i, image] of images.entries()) {
       const { map, info } = await computeBodyMap(options.body, image, options.geometry);
+      checkBodyMapFitsFloat16(map.data, options.model ?? `model ${options.modelSha256.slice(0, 12)}`, image);
       // The maps' own channel count (1024·width): the set is read back with it.
       if (i === 0) channels = map.channels;
       else if (map.channels !== channels) throw new Error(`body map of ${image.id} has ${map.channels} channels, the others ${channels}`);
@@ -177,7 +197,16 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
   if (options.cache === false) return { set: await compute(), cached: false, seconds: (performance.now() - started) / 1000 };
   const cache = new ContentCache(BODY_CACHE_KIND, options.cacheRoot);
   const existing = cache.lookup(inputs);
-  if (existing) return { set: readBodySet(existing), cached: true, seconds: (performance.now() - started) / 1000 };
+  if (existing) {
+    const set = readBodySet(existing);
+    const bad = firstNonFiniteHalf(set.data);
+    if (bad >= 0) {
+      const info = [...set.maps].reverse().find((m) => m.offset <= bad)!;
+      throw new InputError(existing, `cached body maps of ${options.model ?? `model ${options.modelSha256.slice(0, 12)}`} hold Inf/NaN (first in image ${info.id}${info.flipped ? ' (flipped)' : ''}): ` +
+        'written before non-finite maps were refused, most likely res4 features that overflow float16; delete this cache entry to recompute (and see the error then)');
+    }
+    return { set, cached: true, seconds: (performance.now() - started) / 1000 };
+  }
   if (options.sizes) {
     mkdirSync(cache.root, { recursive: true });
     checkFreeDisk(cache.root, estimateBodyBytes(options.sizes, options.geometry, options.body.channels));

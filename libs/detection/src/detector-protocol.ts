@@ -27,12 +27,34 @@ export interface DetectorProtocol {
   flip: boolean;
   /** TRAIN.IMS_PER_BATCH x GPUs. */
   imagesPerIteration: number;
+  /** SOLVER.BASE_LR: the LR used (with lrReference: the reference LR scaled to imagesPerIteration). */
   baseLr: number;
+  /**
+   * The LR baseLr was scaled from, for `imagesPerIteration` by the linear scaling rule (Goyal et al.
+   * 2017): baseLr = lrReference.baseLr x imagesPerIteration / lrReference.imagesPerIteration
+   * (Detectron's BASE_LR 0.02 is for 16 images per iteration, 8 GPUs x IMS_PER_BATCH 2). Absent: baseLr as given.
+   */
+  lrReference?: { baseLr: number; imagesPerIteration: number };
   momentum: number;
   weightDecay: number;
+  /**
+   * Detectron's bias rule: biases get 2x the LR and no weight decay (Detectron's
+   * optimizer.py add_single_gpu_param_update_ops: `param in model.biases` -> gradient scaled by
+   * 2, no WEIGHT_DECAY; maskrcnn-benchmark names it SOLVER.BIAS_LR_FACTOR 2, SOLVER.WEIGHT_DECAY_BIAS 0).
+   * Absent (false): every tensor gets the LR and weight decay (the committed ci/embedded baselines).
+   */
+  biasRule?: boolean;
   /** SOLVER.GAMMA. */
   gamma: number;
-  warmupIterations: number;
+  /** SOLVER.WARM_UP_ITERS; absent when warmupFraction is given. */
+  warmupIterations?: number;
+  /**
+   * Warm-up as a fraction of each column's schedule: round(fraction x iterations) iterations
+   * (warmupIterationsOf). Detectron warms up for WARM_UP_ITERS 500 (its default, which Goyal et
+   * al.'s VOC configs keep) of MAX_ITER 50000 (VOC07) / 100000 (VOC07+12): 0.01 / 0.005.
+   */
+  warmupFraction?: number;
+  /** SOLVER.WARM_UP_FACTOR (WARM_UP_METHOD 'linear'). */
   warmupFactor: number;
   schedules: Record<'07' | '07+12', DetSchedule>;
   /** Resumable state every this many iterations. */
@@ -74,11 +96,17 @@ export function headConfigOf(protocol: DetectorProtocol, bodyChannels = 1024): H
   };
 }
 
+/** Warm-up iterations of a column: round(warmupFraction x schedule.iterations) when the preset gives a fraction, else warmupIterations. */
+export function warmupIterationsOf(protocol: DetectorProtocol, schedule: DetSchedule): number {
+  return protocol.warmupFraction !== undefined ? Math.round(protocol.warmupFraction * schedule.iterations) : protocol.warmupIterations ?? 0;
+}
+
 /** LR at an iteration: steps decay by gamma, linear warm-up from warmupFactor (Detectron lr_policy 'steps_with_decay' + WARM_UP_METHOD 'linear'). */
 export function learningRate(protocol: DetectorProtocol, schedule: DetSchedule, iteration: number): number {
   let lr = protocol.baseLr * protocol.gamma ** schedule.steps.filter((step) => iteration >= step).length;
-  if (iteration < protocol.warmupIterations) {
-    const alpha = iteration / protocol.warmupIterations;
+  const warmup = warmupIterationsOf(protocol, schedule);
+  if (iteration < warmup) {
+    const alpha = iteration / warmup;
     lr *= protocol.warmupFactor * (1 - alpha) + alpha;
   }
   return lr;
@@ -89,6 +117,9 @@ type Json = Record<string, unknown>;
 /**
  * The `detection` section of a preset: any Detectron key may be overridden (reduced protocols);
  * missing keys take the paper's values. `numClasses` comes from the dataset (classes + 1).
+ * Except `biasRule`, which is off unless the preset sets it (the paper preset does), so that the
+ * committed reduced baselines reproduce. `lrReference` replaces `baseLr`, `warmupFraction` replaces
+ * `warmupIterations`.
  */
 export function parseDetectionPreset(section: unknown, file: string, numClasses: number): DetectorProtocol {
   if (section === undefined) throw new InputError(file, 'has no "detection" section (the voc-det bench reads its protocol there)');
@@ -116,6 +147,10 @@ export function parseDetectionPreset(section: unknown, file: string, numClasses:
   }
   const res5Stride = num('res5Stride', base.res5Stride, 1);
   if (res5Stride !== 1 && res5Stride !== 2) throw new InputError(file, 'must be 1 or 2', { field: 'detection.res5Stride' });
+  const imagesPerIteration = num('imagesPerIteration', base.imagesPerIteration, 1);
+  const { baseLr, lrReference } = parseLr(s, file, base.baseLr, imagesPerIteration, num);
+  const warmup = parseWarmup(s, file, base.warmupIterations ?? 0, num);
+  if (s.biasRule !== undefined && typeof s.biasRule !== 'boolean') throw new InputError(file, `must be true or false, got ${JSON.stringify(s.biasRule)}`, { field: 'detection.biasRule' });
   const d = base.detectron;
   return {
     reduced: s.reduced === undefined ? false : Boolean(s.reduced),
@@ -135,15 +170,42 @@ export function parseDetectionPreset(section: unknown, file: string, numClasses:
     scale: num('scale', base.scale, 16),
     maxSize: num('maxSize', base.maxSize, 16),
     flip: s.flip === undefined ? base.flip : Boolean(s.flip),
-    imagesPerIteration: num('imagesPerIteration', base.imagesPerIteration, 1),
-    baseLr: num('baseLr', base.baseLr),
+    imagesPerIteration,
+    baseLr,
+    // New settings only when given, so that a preset without them keeps its runKey (checkpoints resume).
+    ...(lrReference ? { lrReference } : {}),
     momentum: num('momentum', base.momentum),
     weightDecay: num('weightDecay', base.weightDecay),
+    ...(s.biasRule === true ? { biasRule: true } : {}),
     gamma: num('gamma', base.gamma),
-    warmupIterations: num('warmupIterations', base.warmupIterations),
+    ...warmup,
     warmupFactor: num('warmupFactor', base.warmupFactor),
     schedules,
     checkpointEvery: num('checkpointEvery', base.checkpointEvery, 1),
     seed: num('seed', base.seed),
   };
+}
+
+type NumberField = (key: string, fallback: number, min?: number) => number;
+
+/** `baseLr`, or `lrReference: { baseLr, imagesPerIteration }` scaled linearly to this preset's images per iteration (not both). */
+function parseLr(s: Json, file: string, fallback: number, imagesPerIteration: number, num: NumberField): { baseLr: number; lrReference?: DetectorProtocol['lrReference'] } {
+  const ref = s.lrReference;
+  if (ref === undefined) return { baseLr: num('baseLr', fallback) };
+  if (s.baseLr !== undefined) throw new InputError(file, 'give baseLr or lrReference, not both (lrReference computes baseLr)', { field: 'detection.lrReference' });
+  const r = ref as Json;
+  if (r === null || typeof r !== 'object' || Array.isArray(r) || !(typeof r.baseLr === 'number' && r.baseLr > 0) || !(typeof r.imagesPerIteration === 'number' && r.imagesPerIteration >= 1)) {
+    throw new InputError(file, `must be { "baseLr": > 0, "imagesPerIteration": >= 1 }, got ${JSON.stringify(ref)}`, { field: 'detection.lrReference' });
+  }
+  const lrReference = { baseLr: r.baseLr, imagesPerIteration: r.imagesPerIteration };
+  return { baseLr: (lrReference.baseLr * imagesPerIteration) / lrReference.imagesPerIteration, lrReference };
+}
+
+/** `warmupIterations` or `warmupFraction` (0..1 of each column's iterations), not both. */
+function parseWarmup(s: Json, file: string, fallback: number, num: NumberField): { warmupIterations: number } | { warmupFraction: number } {
+  if (s.warmupFraction === undefined) return { warmupIterations: num('warmupIterations', fallback) };
+  if (s.warmupIterations !== undefined) throw new InputError(file, 'give warmupIterations or warmupFraction, not both', { field: 'detection.warmupFraction' });
+  const f = num('warmupFraction', 0);
+  if (f > 1) throw new InputError(file, `must be a fraction of the schedule in [0, 1], got ${f}`, { field: 'detection.warmupFraction' });
+  return { warmupFraction: f };
 }

@@ -125,9 +125,9 @@ function convAffine(weights: HeadWeights, conv: string, bn: string, x: tf.Tensor
 /**
  * The res5 head on pooled RoIs [R,P,P,C]: torchvision layer4 (stride on the 3x3 conv and the
  * projection, as v1.5) with frozen BN affines, 'res5Stride' for the first block, global average
- * pool, then cls_score logits [R,K] and bbox_pred [R,4K].
+ * pool, then cls_score logits [R,K] and bbox_pred [R,4K]; `features` is the pooled res5 [R,2048·width] they read.
  */
-export function roiHeadForward(weights: HeadWeights, config: HeadConfig, pooled: tf.Tensor4D): { logits: tf.Tensor2D; boxDeltas: tf.Tensor2D } {
+export function roiHeadForward(weights: HeadWeights, config: HeadConfig, pooled: tf.Tensor4D): { logits: tf.Tensor2D; boxDeltas: tf.Tensor2D; features: tf.Tensor2D } {
   let x = pooled;
   for (let b = 0; b < RES5_BLOCKS; b++) {
     const stride = b === 0 ? config.res5Stride : 1;
@@ -142,7 +142,7 @@ export function roiHeadForward(weights: HeadWeights, config: HeadConfig, pooled:
   const p = weights.trainable;
   const logits = tf.add(tf.matMul(pool, p.get('cls_score.weight') as tf.Tensor2D), p.get('cls_score.bias')!) as tf.Tensor2D;
   const boxDeltas = tf.add(tf.matMul(pool, p.get('bbox_pred.weight') as tf.Tensor2D), p.get('bbox_pred.bias')!) as tf.Tensor2D;
-  return { logits, boxDeltas };
+  return { logits, boxDeltas, features: pool };
 }
 
 /** Head weights as plain arrays (tfjs layouts), for checkpoints and the ONNX export. */

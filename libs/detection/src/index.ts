@@ -13,13 +13,17 @@ export { smoothL1, weightedSmoothL1Loss, rpnObjectnessLoss, rpnBoxLoss, roiClass
 export { flipBoxesHorizontally } from './flip.ts';
 export { toFloat16, fromFloat16, float32ToFloat16Array, float16ToFloat32Array } from './float16.ts';
 export {
-  BodyFeatureSet, bodyFeatures, computeBodyMap, checkFreeDisk, estimateBodyBytes, imagesFingerprint, BODY_CACHE_KIND, BODY_CHANNELS, BODY_STRIDE,
+  BodyFeatureSet, bodyFeatures, computeBodyMap, checkBodyMapFitsFloat16, checkFreeDisk, estimateBodyBytes, imagesFingerprint, BODY_CACHE_KIND, BODY_CHANNELS, BODY_STRIDE,
   type BodyImage, type BodyMapInfo, type BodyGeometry, type BodySession, type BodyFeatureOptions,
 } from './body-cache.ts';
 export { initHeadWeights, disposeHeadWeights, rpnForward, roiHeadForward, res5Convs, type HeadConfig, type HeadWeights } from './heads.ts';
 export { saveDetectorHeads, loadDetectorHeads, writeTensorFolder, readTensorFolder } from './head-io.ts';
-export { paperDetectorProtocol, parseDetectionPreset, headConfigOf, learningRate, type DetectorProtocol, type DetSchedule } from './detector-protocol.ts';
-export { trainDetector, batchIndices, iterationRandom, runKey, anchorsFor, type TrainEntry, type TrainOptions, type TrainOutcome, type LossRow } from './trainer.ts';
+export { paperDetectorProtocol, parseDetectionPreset, headConfigOf, learningRate, warmupIterationsOf, type DetectorProtocol, type DetSchedule } from './detector-protocol.ts';
+export {
+  trainDetector, batchIndices, iterationRandom, runKey, anchorsFor, momentumUpdate,
+  type TrainEntry, type TrainOptions, type TrainOutcome, type LossRow, type HeadFeatureScales, type Divergence,
+} from './trainer.ts';
+export { float16Scale, ScaleAccumulator, formatScale, divergenceText, FLOAT16_MAX, type FeatureScale } from './feature-stats.ts';
 export { detectImage, flattenDetections, detectionRows, type ImageDetections } from './infer.ts';
 export { loadDetSplit, trainingGroundTruth, trainEntries, type DetSplit } from './voc-data.ts';
 export { exportDetectorOnnx, onnxDetect, detectorInputs, anchorTable, maxMapSide, anchorsOnnxModel, maxRoiPoolOnnxModel, DETECTOR_OPSET, type DetectorOnnxInputs } from './detector-onnx.ts';

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '@mgta/core';
 import { initBackend } from '@mgta/nn';
@@ -12,7 +13,7 @@ import { readVariables } from './head-io.ts';
 import { iouMatrix } from './boxes.ts';
 import { disposeHeadWeights } from './heads.ts';
 import { detectImage } from './infer.ts';
-import { runKey, trainDetector, type TrainEntry } from './trainer.ts';
+import { momentumUpdate, runKey, trainDetector, type TrainEntry } from './trainer.ts';
 
 /** Two synthetic 64x80 images (4x5 res4 maps) whose maps carry a bump in the cells the object covers. */
 function syntheticEntries(): TrainEntry[] {
@@ -89,7 +90,13 @@ describe('trainDetector', () => {
     expect(resumed.resumedFrom).toBe(2);
     const a = readVariables(straight.weights.trainable);
     const b = readVariables(resumed.weights.trainable);
-    for (const [name, t] of a) expect(b.get(name)!.data, name).toEqual(t.data);
+    // Element by element in a loop: expect().toEqual on the res5 head's millions of floats takes minutes.
+    for (const [name, t] of a) {
+      const other = b.get(name)!.data;
+      let differ = other.length === t.data.length ? 0 : -1;
+      for (let i = 0; i < t.data.length && differ >= 0; i++) if (!Object.is(other[i], t.data[i])) differ++;
+      expect(differ, name).toBe(0);
+    }
     const losses = (d: string) => readFileSync(join(dir, d, 'loss.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss);
     expect(losses('b')).toEqual(losses('a'));
     disposeHeadWeights(straight.weights);
@@ -103,6 +110,83 @@ describe('trainDetector', () => {
     expect(out.status).toBe('diverged');
     expect(out.iteration).toBeGreaterThan(1);
     expect(out.iteration).toBeLessThanOrEqual(6);
+    // Its cause as measured: the iteration, which loss terms were not finite, the feature scale.
+    const d = out.divergence!;
+    expect(d.iteration).toBe(out.iteration);
+    expect(d.lr).toBe(1e12);
+    expect(Object.keys(d.nonFiniteLosses).length).toBeGreaterThan(0);
+    for (const [name, value] of Object.entries(d.nonFiniteLosses)) {
+      expect(['NaN', 'Infinity', '-Infinity']).toContain(value);
+      if (name !== 'total') expect(Number.isFinite(d.losses[name as keyof typeof d.losses])).toBe(false);
+    }
+    expect(d.features.res5HeadInput.count).toBeGreaterThan(0);
+    expect(d.features.res5HeadInput.rms).toBeGreaterThan(0);
+    expect(out.features.res5HeadInput.count).toBeGreaterThanOrEqual(d.features.res5HeadInput.count);
     disposeHeadWeights(out.weights);
   }, 120_000);
+
+  it('without the new settings the numbers are those from before them (losses and weights of a 4-iteration run)', async () => {
+    // Golden values from the trainer before biasRule / warmupFraction / lrReference existed.
+    const protocol = tinyProtocol();
+    const schedule = protocol.schedules['07'];
+    const losses: number[] = [];
+    const out = await trainDetector({ protocol, schedule, entries: syntheticEntries(), pretrained, onIteration: (row) => losses.push(row.loss) }, 'golden');
+    expect(losses).toHaveLength(GOLDEN.losses.length);
+    losses.forEach((loss, i) => expect(loss, `iteration ${i + 1}`).toBeCloseTo(GOLDEN.losses[i], 5));
+    const sum = (name: string) => readVariables(out.weights.trainable).get(name)!.data.reduce((a, b) => a + b, 0);
+    expect(sum('rpn.conv.weight')).toBeCloseTo(GOLDEN.rpnConvWeightSum, 4);
+    expect(sum('layer4.2.conv3.weight')).toBeCloseTo(GOLDEN.res5Conv3WeightSum, 3);
+    expect(runKey({ protocol, schedule, entries: 2 })).toBe(GOLDEN.runKey);
+    disposeHeadWeights(out.weights);
+  }, 120_000);
+
+  it('biasRule: one SGD step from the same start moves biases twice as far (their decay is off), weights as without it', async () => {
+    const schedule = { iterations: 1, steps: [] };
+    const run = async (biasRule: boolean) => {
+      const protocol = tinyProtocol({ biasRule, warmupIterations: 0 });
+      const out = await trainDetector({ protocol, schedule, entries: syntheticEntries(), pretrained }, `bias-${biasRule}`);
+      const weights = readVariables(out.weights.trainable);
+      disposeHeadWeights(out.weights);
+      return weights;
+    };
+    const plain = await run(false), rule = await run(true);
+    for (const [name, t] of plain) {
+      const other = rule.get(name)!.data;
+      if (name.endsWith('.bias')) {
+        // Biases start at 0, so after one step they are -lr g (plain) and -2 lr g (rule).
+        expect(t.data.some((v) => v !== 0), name).toBe(true);
+        t.data.forEach((v, i) => expect(other[i], `${name}[${i}]`).toBe(2 * v));
+      } else {
+        // Element by element in a loop: expect().toEqual on millions of floats takes minutes.
+        let differ = 0;
+        for (let i = 0; i < t.data.length; i++) if (other[i] !== t.data[i]) differ++;
+        expect(differ, name).toBe(0);
+      }
+    }
+  }, 120_000);
 });
+
+describe('momentumUpdate (one Caffe2 MomentumSGDUpdate)', () => {
+  it('hand-computed: v = m v + lr (g + wd w); with biasRule a bias gets v = m v + 2 lr g', () => {
+    const w = tf.tensor1d([1, 2]), g = tf.tensor1d([0.5, -1]), m = tf.tensor1d([0.1, 0.2]);
+    const protocol = { momentum: 0.9, weightDecay: 0.01 };
+    const close = (t: tf.Tensor, expected: number[]) => (t.dataSync() as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    // 0.9 * 0.1 + 0.1 * (0.5 + 0.01 * 1) = 0.141; 0.9 * 0.2 + 0.1 * (-1 + 0.01 * 2) = 0.082
+    close(momentumUpdate('rpn.conv.weight', w, g, m, 0.1, protocol), [0.141, 0.082]);
+    close(momentumUpdate('rpn.conv.bias', w, g, m, 0.1, protocol), [0.141, 0.082]);
+    close(momentumUpdate('rpn.conv.weight', w, g, m, 0.1, { ...protocol, biasRule: true }), [0.141, 0.082]);
+    // 0.9 * 0.1 + 2 * 0.1 * 0.5 = 0.19; 0.9 * 0.2 + 2 * 0.1 * -1 = -0.02 (no decay)
+    close(momentumUpdate('rpn.conv.bias', w, g, m, 0.1, { ...protocol, biasRule: true }), [0.19, -0.02]);
+    close(momentumUpdate('cls_score.bias', w, g, m, 0.1, { ...protocol, biasRule: true }), [0.19, -0.02]);
+    tf.dispose([w, g, m]);
+  });
+});
+
+/** tinyProtocol(), 4 iterations, computed with the trainer of commit 0a966c0 (before the new settings). */
+const GOLDEN = {
+  losses: [2.435041666030884, 2.3942108154296875, 2.3348331451416016, 3.075284004211426],
+  rpnConvWeightSum: -3.002152428731165,
+  res5Conv3WeightSum: 31.21012273554419,
+  runKey: '487d3547139e0c88',
+};
+

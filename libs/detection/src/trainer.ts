@@ -12,6 +12,7 @@ import { roiBoxLoss, roiClassificationLoss, rpnBoxLoss, rpnObjectnessLoss } from
 import { generateProposals } from './proposals.ts';
 import { roiPool } from './roi-pool.ts';
 import { roiTargets } from './roi-targets.ts';
+import { ScaleAccumulator, type FeatureScale } from './feature-stats.ts';
 import { rpnTargets } from './rpn-targets.ts';
 import type { Boxes } from './types.ts';
 
@@ -46,7 +47,31 @@ export interface TrainOptions {
   /** Stop (resumably) after this many iterations in this call (tests, `--stop-after`). */
   stopAfter?: number;
   label?: string;
-  onIteration?: (row: LossRow) => void;
+  /** After every finished iteration, with the scale of that iteration's head features. */
+  onIteration?: (row: LossRow, features: HeadFeatureScales) => void;
+}
+
+/** Scale of what the res5 head reads and gives, over the RoIs of some iterations. */
+export interface HeadFeatureScales {
+  /** RoI-pooled res4 maps: the res5 head's input. */
+  res5HeadInput: FeatureScale;
+  /** Globally average-pooled res5: what cls_score and bbox_pred read. */
+  res5Pooled: FeatureScale;
+}
+
+/** What was measured at the iteration whose loss was not finite. */
+export interface Divergence {
+  /** 1-based. */
+  iteration: number;
+  lr: number;
+  /** The loss terms that were not finite, as 'NaN' / 'Infinity' / '-Infinity' (the others were finite); only 'total' when finite terms overflowed in the sum. */
+  nonFiniteLosses: Partial<Record<'rpnCls' | 'rpnBox' | 'roiCls' | 'roiBox' | 'total', string>>;
+  /** All four terms; JSON writes a non-finite one as null. */
+  losses: { rpnCls: number; rpnBox: number; roiCls: number; roiBox: number };
+  /** Trainable tensors that already held NaN/Inf before this iteration's step (an earlier update blew them up). */
+  nonFiniteWeights: string[];
+  /** Head feature scale at this iteration. */
+  features: HeadFeatureScales;
 }
 
 export interface TrainOutcome {
@@ -57,6 +82,10 @@ export interface TrainOutcome {
   seconds: number;
   resumedFrom: number;
   lastLoss?: LossRow;
+  /** Head feature scale over the iterations run in this call (not those before a resume); for 'diverged', up to and including the diverging one. */
+  features: HeadFeatureScales;
+  /** For 'diverged': its cause as measured. */
+  divergence?: Divergence;
 }
 
 /** Which training entries iteration `it` uses: seeded epoch permutations, a pure function of (seed, it). */
@@ -104,12 +133,24 @@ function scaleBoxes(boxes: Boxes, scale: number): Boxes {
 }
 
 /**
+ * One momentum-SGD step's update of a tensor (Caffe2 MomentumSGDUpdate): v = m v + lr (g + wd w).
+ * With `biasRule` (Detectron's optimizer.py: `param in model.biases` -> gradient x2, no weight
+ * decay; maskrcnn-benchmark's SOLVER.BIAS_LR_FACTOR 2, SOLVER.WEIGHT_DECAY_BIAS 0) a `.bias`
+ * tensor gets v = m v + 2 lr g.
+ */
+export function momentumUpdate(name: string, w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, lr: number, protocol: Pick<DetectorProtocol, 'momentum' | 'weightDecay' | 'biasRule'>): tf.Tensor {
+  if (protocol.biasRule === true && name.endsWith('.bias')) return tf.add(tf.mul(m, protocol.momentum), tf.mul(g, 2 * lr));
+  return tf.add(tf.mul(m, protocol.momentum), tf.mul(tf.add(g, tf.mul(w, protocol.weightDecay)), lr));
+}
+
+/**
  * Trains the RPN and RoI heads on cached res4 maps, end to end as Detectron's e2e Faster R-CNN
  * (proposals of the current RPN feed the RoI sampling; no gradient through them), with momentum
  * SGD + weight decay on every trainable tensor (Caffe2 MomentumSGDUpdate: v = m v + lr (g + wd w),
- * w -= v; the momentum is rescaled when the LR drops, SOLVER.SCALE_MOMENTUM), Detectron's LR
- * schedule, and checkpoints every `checkpointEvery` iterations. A non-finite loss stops training
- * with status 'diverged' (the paper's '-').
+ * w -= v; the momentum is rescaled when the LR drops, SOLVER.SCALE_MOMENTUM; protocol.biasRule:
+ * Detectron's 2x LR and no decay for biases), Detectron's LR schedule, and checkpoints every
+ * `checkpointEvery` iterations. A non-finite loss stops training with status 'diverged' (the
+ * paper's '-'), and `divergence` says which loss, where, and at what feature scale.
  */
 export async function trainDetector(options: TrainOptions, key: string): Promise<TrainOutcome> {
   const started = performance.now();
@@ -152,6 +193,8 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
   const end = options.stopAfter !== undefined ? Math.min(schedule.iterations, start + options.stopAfter) : schedule.iterations;
   const progress = startProgress(options.label ?? 'det train', end - start);
   let lastLoss: LossRow | undefined;
+  const headInput = new ScaleAccumulator(), res5Pooled = new ScaleAccumulator();
+  const features = (): HeadFeatureScales => ({ res5HeadInput: headInput.result(), res5Pooled: res5Pooled.result() });
   try {
     for (let it = start; it < end; it++) {
       const iterStart = performance.now();
@@ -164,6 +207,7 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
       const random = iterationRandom(protocol.seed, it);
       const batch = batchIndices(protocol.seed, it, protocol.imagesPerIteration, entries.length, epochCache).map((i) => entries[i]);
       const parts = { rpnCls: 0, rpnBox: 0, roiCls: 0, roiBox: 0 };
+      const iterInput = new ScaleAccumulator(), iterPooled = new ScaleAccumulator();
       const { value, grads } = tf.variableGrads(() => {
         const logitsAll: tf.Tensor[] = [], deltasAll: tf.Tensor[] = [];
         const labelParts: Int8Array[] = [], targetParts: Float32Array[] = [], outsideParts: Float32Array[] = [];
@@ -191,6 +235,8 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
         const p = d.roiPooledSize;
         const pooled = tf.tensor4d(concatF32(pooledParts), [labels.length, p, p, config.bodyChannels]);
         const head = roiHeadForward(weights, config, pooled);
+        for (const part of pooledParts) iterInput.add(part);
+        iterPooled.add(head.features.dataSync());
         const roiCls = roiClassificationLoss(head.logits, labels);
         const roiBox = roiBoxLoss(head.boxDeltas, concatF32(roiTargetParts), concatF32(roiWeightParts), d.roiBoxLossBeta);
         parts.rpnCls = rpnCls.dataSync()[0]; parts.rpnBox = rpnBox.dataSync()[0];
@@ -199,16 +245,23 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
       }, variables);
       const loss = value.dataSync()[0];
       value.dispose();
+      const scales = { res5HeadInput: iterInput.result(), res5Pooled: iterPooled.result() };
+      headInput.merge(iterInput);
+      res5Pooled.merge(iterPooled);
       if (!Number.isFinite(loss)) {
         tf.dispose(grads);
-        return { status: 'diverged', iteration: it + 1, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss };
+        const terms = Object.entries(parts).filter(([, v]) => !Number.isFinite(v)).map(([k, v]) => [k, String(v)]);
+        const nonFiniteLosses = Object.fromEntries(terms.length > 0 ? terms : [['total', String(loss)]]);
+        const nonFiniteWeights = names.filter((name) => (weights.trainable.get(name)!.dataSync() as Float32Array).some((v) => !Number.isFinite(v)));
+        const divergence: Divergence = { iteration: it + 1, lr, nonFiniteLosses, losses: { ...parts }, nonFiniteWeights, features: scales };
+        return { status: 'diverged', iteration: it + 1, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss, features: features(), divergence };
       }
       tf.tidy(() => {
         for (const name of names) {
           const w = weights.trainable.get(name)!;
           const g = grads[w.name];
           const m = momentum.get(name)!;
-          const update = tf.add(tf.mul(m, protocol.momentum), tf.mul(tf.add(g, tf.mul(w, protocol.weightDecay)), lr));
+          const update = momentumUpdate(name, w, g, m, lr, protocol);
           w.assign(tf.sub(w, update));
           momentum.set(name, tf.keep(update));
           m.dispose();
@@ -218,7 +271,7 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
       const row: LossRow = { iteration: it + 1, lr, loss, ...parts, seconds: (performance.now() - iterStart) / 1000 };
       lastLoss = row;
       if (lossFile) appendFileSync(lossFile, `${JSON.stringify(row)}\n`);
-      options.onIteration?.(row);
+      options.onIteration?.(row, scales);
       progress.tick();
       if ((it + 1) % protocol.checkpointEvery === 0 || it + 1 === end) saveState(it + 1, lr);
     }
@@ -226,7 +279,7 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
     progress.stop();
     for (const m of momentum.values()) m.dispose();
   }
-  return { status: end === schedule.iterations ? 'ok' : 'stopped', iteration: end, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss };
+  return { status: end === schedule.iterations ? 'ok' : 'stopped', iteration: end, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss, features: features() };
 }
 
 function concatF32(parts: Float32Array[]): Float32Array {

@@ -60,7 +60,7 @@ const SCHEDULE: KeyShape = { iterations: V, steps: V };
 
 /** libs/detection parseDetectionPreset, plus `models` (benchmarks voc-det). */
 const DETECTION: KeyShape = {
-  comment: V, notes: V, models: V, reduced: V,
+  comment: V, notes: V, models: V, reduced: V, biasRule: V, lrReference: { baseLr: V, imagesPerIteration: V }, warmupFraction: V,
   anchorSizes: V, rpnChannels: V, rpnBatchSizePerImage: V, rpnTrainProposals: PROPOSALS, rpnTestProposals: PROPOSALS,
   roiPooledSize: V, res5Stride: V, roiBatchSizePerImage: V, testDetectionsPerImage: V,
   scale: V, maxSize: V, flip: V, imagesPerIteration: V,

@@ -21,11 +21,47 @@ export interface Voc07ClsModelResult {
 
 export type Voc07ClsRecord = BenchmarkRecord<Record<string, unknown>, Voc07ClsModelResult> & { benchmark: 'voc07-cls' };
 
+/** Scale of feature values: root mean square and largest magnitude (null in JSON: not finite). */
+export interface FeatureScaleRecord {
+  rms: number;
+  maxAbs: number;
+  count: number;
+}
+
+/** The scale of the features a voc-det column trained on (unit scale, RMS ~1, is what the heads' initialisation and LR assume). */
+export interface VocDetFeatureScales {
+  /** The column's body res4 maps (all its training images, flips included) as the heads read them (float16). */
+  body: FeatureScaleRecord;
+  /** Over the RoIs of the iterations trained (a resumed run: those after the resume): RoI-pooled res4, the res5 head's input. */
+  res5HeadInput?: FeatureScaleRecord;
+  /** Likewise, the average-pooled res5 that cls_score and bbox_pred read. */
+  res5Pooled?: FeatureScaleRecord;
+}
+
+/** The measured cause of a 'diverged' column. */
+export interface VocDetDivergence {
+  /** 1-based iteration whose loss was not finite. */
+  iteration: number;
+  lr: number;
+  /** Loss terms (rpnCls, rpnBox, roiCls, roiBox; 'total' when only the sum overflowed) that were not finite: 'NaN', 'Infinity', '-Infinity'. */
+  nonFiniteLosses: Record<string, string>;
+  /** All four loss terms at that iteration (null: not finite). */
+  losses: Record<string, number | null>;
+  /** Trainable head tensors that already held NaN/Inf at that iteration (blown up by an earlier update). */
+  nonFiniteWeights: string[];
+  /** Head feature scale at that iteration. */
+  features: { res5HeadInput: FeatureScaleRecord; res5Pooled: FeatureScaleRecord };
+}
+
 /** One model's result in `results/voc-det/<preset>.json`, per training-set column ("07" or "07+12"). */
 export interface VocDetModelResult {
   /** 'diverged' is the paper's '-': training hit a NaN/inf loss at `divergedAtIteration`. */
   status: 'ok' | 'diverged';
   divergedAtIteration?: number;
+  /** For 'diverged': the iteration, which loss went non-finite, and the feature scale then. Absent in records written before it was measured. */
+  divergence?: VocDetDivergence;
+  /** Scale of the body and head features (absent in records written before it was measured). */
+  features?: VocDetFeatureScales;
   /** VOC07 11-point mAP at IoU 0.5 (the paper's number) and area APs, per class. */
   evaluation?: EvaluationResult;
   /** detectron2's VOC evaluator numbers: area AP at IoU 0.5, 0.75 and the mean over 0.5:0.95. */
