@@ -30,7 +30,8 @@ describe('voc-det bench', () => {
       const preset = loadPreset(name);
       const protocol = parseDetectionPreset(preset.detection, name, 11);
       expect(protocol.reduced).toBe(name !== 'paper');
-      expect(detectionModelIds(preset)).toEqual(['random', 'iae', ...(preset.pretrain as { mgta: { k: number[] } }).mgta.k.map((v) => `mgta-k${v}`), 'supervised']);
+      const pretrain = preset.pretrain as { mgta: { k: number[] }; iaeLong?: boolean };
+      expect(detectionModelIds(preset)).toEqual(['random', 'iae', ...pretrain.mgta.k.map((v) => `mgta-k${v}`), ...(pretrain.iaeLong ? ['iae-long'] : []), 'supervised']);
     }
     const paper = parseDetectionPreset(loadPreset('paper').detection, 'paper', 21);
     expect(paper.schedules['07']).toEqual({ iterations: 50000, steps: [38000] });

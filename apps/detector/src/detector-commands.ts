@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { refuseToOverwriteInput } from '@mgta/results-schema';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import {
   bodyFeatures, disposeHeadWeights, divergenceText, evaluateDet, exportDetectorOnnx, float16Scale, formatScale, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
@@ -100,6 +101,7 @@ export async function runDetInfer(options: { model: string; heads: string; devki
 
 /** VOC07 11-point mAP at IoU 0.5 + area AP at 0.5, 0.75 and 0.5:0.95 of comp4 files. */
 export function runDetEval(options: { devkit: string; year: string; split: string; results: string; json?: string }): void {
+  if (options.json !== undefined) refuseToOverwriteInput('--json', options.json, { folders: [options.results, options.devkit] });
   const results = evaluateDetectionsAtThresholds({ devkit: options.devkit, year: options.year, split: options.split, resultsDir: options.results }, COCO_STYLE_IOU_THRESHOLDS);
   const maps = results.map((r) => r.map);
   const summary = {
