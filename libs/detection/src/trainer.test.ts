@@ -74,7 +74,8 @@ describe('trainDetector', () => {
       expect(iouMatrix(found.boxes.subarray(0, 4), entry.gtBoxes)[0], info.id).toBeGreaterThanOrEqual(0.5);
     }
     disposeHeadWeights(out.weights);
-  }, 300_000);
+    // ~170 s on 2 quiet cores, 440 s when the machine is shared: the limit is for a loaded machine.
+  }, 900_000);
 
   it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {
     const protocol = tinyProtocol();
