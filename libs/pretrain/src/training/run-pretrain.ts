@@ -28,6 +28,7 @@ import { trainIae } from './train-iae.ts';
 import { trainIaeLong } from './train-iae-long.ts';
 import { trainMgta } from './train-mgta.ts';
 import { trainSupervised } from './train-supervised.ts';
+import { recipeDifference, recipeOf } from './recipe.ts';
 import { modelTraining } from './training-options.ts';
 import { StoppedEarly, TrainingRun, type Position } from './training-run.ts';
 
@@ -66,6 +67,23 @@ export function isFinished(dir: string): boolean {
   }
 }
 
+/** A finished model whose training.json records another recipe (or seed) than the request's is an error, not a silent reuse. */
+export function refuseStaleRecipe(dir: string, request: PretrainRequest): void {
+  const recorded = JSON.parse(readFileSync(join(dir, TRAINING_FILE), 'utf8')) as { pretrain?: PretrainPreset; seed?: number };
+  if (!recorded.pretrain) return; // written before recipes were recorded: nothing to compare
+  const difference =
+    recorded.seed !== undefined && recorded.seed !== request.seed
+      ? { path: 'seed', recorded: recorded.seed, current: request.seed }
+      : recipeDifference(recipeOf(recorded.pretrain, request.model), recipeOf(request.preset, request.model));
+  if (!difference) return;
+  const show = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
+  throw new InputError(
+    join(dir, TRAINING_FILE),
+    `this ${request.model} model was trained with pretrain.${difference.path} = ${show(difference.recorded)}, but preset ${request.presetName} now says ${show(difference.current)}; ` +
+      `retrain it with \`mgta pretrain ${request.model} --preset ${request.presetName} --force\` (or restore the preset)`,
+  );
+}
+
 /** What a run writes into its model dir: all that --force removes (notes or exports kept there stay). */
 const RUN_FILES = [MANIFEST_FILE, WEIGHTS_FILE, TRAINING_FILE, 'metrics.jsonl', 'state', 'state.old', '.final-checkpoint'];
 
@@ -80,6 +98,7 @@ export async function runPretrain(request: PretrainRequest): Promise<PretrainOut
 async function runLocked(request: PretrainRequest): Promise<PretrainOutcome> {
   const dir = request.out;
   if (isFinished(dir) && !request.force) {
+    refuseStaleRecipe(dir, request);
     return { status: 'skipped', dir, weightsSha256: readCheckpointManifest(dir).weightsSha256 };
   }
   if (request.force) for (const name of RUN_FILES) rmSync(join(dir, name), { recursive: true, force: true });
