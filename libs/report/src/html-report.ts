@@ -1,7 +1,7 @@
 import type { BootstrapInterval, EvaluationResult, Voc07ClsRecord, VocDetRecord } from '@mgta/results-schema';
 import { apBarsSpec, prCurvesSpec, renderSvg, seriesOverStepsSpec } from './charts.ts';
 import { kFromModelId, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
-import { assignPaperRows, PAPER_TABLES, paperTable2, paperTable3 } from './paper-tables.ts';
+import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
 import { chosenK, readPretrainMetrics, seriesPoints } from './pretrain-metrics.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
 
@@ -70,7 +70,7 @@ async function renderClassification(file: string, record: Voc07ClsRecord, sectio
       const result = record.models[id].result;
       const paper = paperTable2(role);
       const chosen = Object.entries(result.svm).map(([cls, { cost }]) => `${escapeHtml(cls)} ${cost}`).join(', ');
-      return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paper?.label ?? '(not in paper)')}</td><td class="num">${percent(result.evaluation.map, 1)}</td><td class="num">${intervalCell(result.mapInterval, 1)}</td><td class="num">${paper ? paper.map.toFixed(1) : ''}</td><td class="num">${kFromModelId(id) ?? ''}</td><td>${chosen}</td></tr>`;
+      return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paper?.label ?? notInPaperLabel(role))}</td><td class="num">${percent(result.evaluation.map, 1)}</td><td class="num">${intervalCell(result.mapInterval, 1)}</td><td class="num">${paper ? paper.map.toFixed(1) : ''}</td><td class="num">${kFromModelId(id) ?? ''}</td><td>${chosen}</td></tr>`;
     }),
     '</tbody></table>',
   ].join('\n');
@@ -102,7 +102,7 @@ async function renderDetection(file: string, record: VocDetRecord, sectionModels
       }
       return `<td class="num">${percent(result.evaluation?.map07, 2)}</td><td class="num">${intervalCell(result.map07Interval, 2)}</td><td class="num">${paperCell}</td>`;
     });
-    return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paperTable3(role, '07')?.label ?? '(not in paper)')}</td>${cells.join('')}</tr>`;
+    return `<tr><td>${modelCellHtml(id, record.models[id].model)}</td><td>${escapeHtml(paperTable3(role, '07')?.label ?? notInPaperLabel(role))}</td>${cells.join('')}</tr>`;
   });
   const figures: string[] = [];
   for (const column of columns) {

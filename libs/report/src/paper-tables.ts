@@ -2,7 +2,7 @@ import { kFromModelId } from './format.ts';
 import paperTables from './paper-tables.json' with { type: 'json' };
 
 /** Which paper row a model stands for; `user` models have no paper number. */
-export type PaperRole = 'random' | 'iae' | 'mgta-small-k' | 'mgta-large-k' | 'supervised' | 'user';
+export type PaperRole = 'random' | 'iae' | 'iae-long' | 'mgta-small-k' | 'mgta-large-k' | 'supervised' | 'user';
 
 export interface PaperTables {
   citation: string;
@@ -20,7 +20,7 @@ export interface PaperTables {
 /** The paper's Tables 2 and 3 (copied into the repo; see `citation`). */
 export const PAPER_TABLES = paperTables as PaperTables;
 
-const ROW_ORDER: PaperRole[] = ['random', 'iae', 'mgta-small-k', 'mgta-large-k', 'supervised', 'user'];
+const ROW_ORDER: PaperRole[] = ['random', 'iae', 'iae-long', 'mgta-small-k', 'mgta-large-k', 'supervised', 'user'];
 
 export interface ModelRow {
   id: string;
@@ -42,7 +42,7 @@ export function assignPaperRows(modelIds: readonly string[]): ModelRow[] {
   for (const id of modelIds) {
     const k = kFromModelId(id);
     if (k !== undefined) mgta.push({ id, role: 'user', k });
-    else if (id === 'random' || id === 'iae' || id === 'supervised') rows.push({ id, role: id });
+    else if (id === 'random' || id === 'iae' || id === 'iae-long' || id === 'supervised') rows.push({ id, role: id });
     else rows.push({ id, role: 'user' });
   }
   mgta.sort((a, b) => a.k! - b.k!);
@@ -50,6 +50,11 @@ export function assignPaperRows(modelIds: readonly string[]): ModelRow[] {
   if (mgta[1]) mgta[1].role = 'mgta-large-k';
   rows.push(...mgta);
   return rows.sort((a, b) => ROW_ORDER.indexOf(a.role) - ROW_ORDER.indexOf(b.role) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/** The "Paper row" cell of a row the paper does not have; the iae-long control says what it controls for. */
+export function notInPaperLabel(role: PaperRole): string {
+  return role === 'iae-long' ? 'control: the IAE trained on with λ = 0 for as many steps as MGTA (not in paper)' : '(not in paper)';
 }
 
 export function paperTable2(role: PaperRole): { label: string; map: number } | undefined {

@@ -30,6 +30,14 @@ describe('assignPaperRows', () => {
       ['zeta', 'user'],
     ]);
   });
+
+  it('places the iae-long control after the IAE and says what it controls for', () => {
+    expect(assignPaperRows(['supervised', 'mgta-k8', 'iae-long', 'iae']).map((row) => [row.id, row.role])).toEqual([
+      ['iae', 'iae'], ['iae-long', 'iae-long'], ['mgta-k8', 'mgta-small-k'], ['supervised', 'supervised'],
+    ]);
+    const markdown = renderTablesMarkdown(groupSections(loadBenchRecords(resultsFolder({ 'voc07-cls/ci.json': clsRecord({ 'iae-long': [0.3, 0.1] }) }))), '2026-12-01');
+    expect(markdown).toContain('| `iae-long` | control: the IAE trained on with λ = 0 for as many steps as MGTA (not in paper) | 20.0 |');
+  });
 });
 
 describe('TABLES.md model widths', () => {

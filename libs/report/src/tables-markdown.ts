@@ -1,6 +1,6 @@
 import type { BenchmarkRecord } from '@mgta/results-schema';
 import { intervalText, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
-import { assignPaperRows, PAPER_TABLES, paperTable2, paperTable3 } from './paper-tables.ts';
+import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
 
 /** Table 2 follows the paper's one decimal, Table 3 its two. */
@@ -55,7 +55,7 @@ function renderTable2(file: string, record: NonNullable<Section['cls']>['record'
     lines.push(
       tableRow([
         modelCell(row.id, record.models[row.id].model),
-        paper?.label ?? '(not in paper)',
+        paper?.label ?? notInPaperLabel(row.role),
         percent(result.evaluation.map, CLS_DIGITS),
         intervalText(result.mapInterval, CLS_DIGITS),
         paper ? paper.map.toFixed(CLS_DIGITS) : '',
@@ -81,7 +81,7 @@ function renderTable3(sectionName: string, file: string, record: NonNullable<Sec
   const footnotes: string[] = [];
   for (const row of assignPaperRows(Object.keys(record.models))) {
     const results = record.models[row.id].result;
-    const cells = [modelCell(row.id, record.models[row.id].model), paperTable3(row.role, '07')?.label ?? '(not in paper)'];
+    const cells = [modelCell(row.id, record.models[row.id].model), paperTable3(row.role, '07')?.label ?? notInPaperLabel(row.role)];
     for (const column of columns) {
       const result = results[column];
       const paper = paperTable3(row.role, column);
