@@ -19,6 +19,7 @@ import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
 import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
 import { presetModelIds, resolveBenchModels } from './model-registry.ts';
+import { pretrainingFacts } from './pretraining-facts.ts';
 import { RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -142,7 +143,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
         `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
     }
-    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : recordedPath(path), sha256: checkpoint.manifest.weightsSha256, width }, result };
+    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : recordedPath(path), sha256: checkpoint.manifest.weightsSha256, width, ...pretrainingFacts(path) }, result };
   }
   const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
   const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));

@@ -14,6 +14,7 @@ import { COST_LISTS, GOYAL2019_PROTOCOL, parseCosts, runVocSvm, type SvmProtocol
 import { evaluateClassScores, summarize } from '@mgta/voc-eval';
 import { readClassLabels, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { resolveBenchModels } from './model-registry.ts';
+import { pretrainingFacts } from './pretraining-facts.ts';
 import { voc07ClsSection } from './voc07-cls-preset.ts';
 
 export interface Voc07ClsOptions {
@@ -89,7 +90,7 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
       features: { layer: section.layer, dimension: train.cols, trainvalSha256: sha256OfFile(splits.train.npyPath), testSha256: sha256OfFile(splits.test.npyPath) },
       seconds: { extract: extractSeconds, svm: svm.seconds.total },
     };
-    results[model.id] = { model: { name: recordedPath(model.path), sha256: splits.train.meta.model.sha256, width: splits.train.meta.model.width ?? 1 }, result: modelResult };
+    results[model.id] = { model: { name: recordedPath(model.path), sha256: splits.train.meta.model.sha256, width: splits.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) }, result: modelResult };
     log(`voc07-cls: ${model.id} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);
   }
 

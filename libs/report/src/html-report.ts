@@ -2,6 +2,7 @@ import type { BootstrapInterval, EvaluationResult, Voc07ClsRecord, VocDetRecord 
 import { apBarsSpec, prCurvesSpec, renderSvg, seriesOverStepsSpec } from './charts.ts';
 import { kFromModelId, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
 import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
+import { DIAGNOSTICS_HEADER, diagnosticsCells, diagnosticsNote, diagnosticsRows } from './diagnostics-table.ts';
 import { chosenK, readPretrainMetrics, seriesPoints } from './pretrain-metrics.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
 
@@ -56,6 +57,7 @@ async function renderSection(section: Section, options: HtmlReportOptions): Prom
   );
   parts.push(section.cls ? await renderClassification(section.cls.file, section.cls.record, modelIds) : '<p class="empty">No VOC07 classification record.</p>');
   parts.push(section.det ? await renderDetection(section.det.file, section.det.record, modelIds) : '<p class="empty">No detection record.</p>');
+  if (any) parts.push(renderDiagnostics(any));
   parts.push(await renderPretraining(preset, modelIds, options.modelsDir));
   parts.push('</section>');
   return parts.join('\n');
@@ -121,6 +123,19 @@ ${body.join('\n')}
 ${notes.length > 0 ? `<ol class="notes">${notes.map((n) => `<li>${n}</li>`).join('')}</ol>` : ''}
 ${figures.join('\n')}
 ${provenance(record)}`;
+}
+
+function renderDiagnostics(record: Voc07ClsRecord | VocDetRecord): string {
+  const table = diagnosticsRows(record);
+  if (table.rows.length === 0) return '';
+  const rows = table.rows.map((row) => `<tr><td>${modelCellHtml(row.id, record.models[row.id].model)}</td>${diagnosticsCells(row).map((cell, i) => `<td${i > 0 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`);
+  return [
+    '<h3>Learnability diagnostics (pretraining hold-out)</h3>',
+    `<table><thead><tr>${DIAGNOSTICS_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>`,
+    ...rows,
+    '</tbody></table>',
+    `<p>${escapeHtml(diagnosticsNote(table))}</p>`,
+  ].join('\n');
 }
 
 async function renderPretraining(preset: string, modelIds: string[], modelsDir: string): Promise<string> {

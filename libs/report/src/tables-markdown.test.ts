@@ -118,3 +118,23 @@ describe('TABLES.md', () => {
     expect(() => loadBenchRecords(notJson)).toThrow(/ci\.json: is not valid JSON/);
   });
 });
+
+describe('learnability diagnostics table', () => {
+  it('shows each model\'s held-out NMI, the supervised accuracy, the pixel floor and the pretraining time, from the record', () => {
+    const cls = clsRecord({ random: [0.1, 0.06], supervised: [0.5, 0.3], mine: [0.2, 0.2] });
+    cls.models.random.model.diagnostics = { feature: 'res4', heldOutImages: 300, heldOutNmi: 0.0825, pixelNmi: 0.3755 };
+    cls.models.supervised.model.diagnostics = { feature: 'res4', heldOutImages: 300, heldOutNmi: 0.41, pixelNmi: 0.3755, heldOutAccuracy: 0.812 };
+    cls.models.supervised.model.pretrainingSeconds = 780;
+    const markdown = renderTablesMarkdown(groupSections(loadBenchRecords(resultsFolder({ 'voc07-cls/ci.json': cls }))), '2026-12-01');
+    expect(markdown).toContain('| `random` | GAP-res4 | 0.083 |  |  |');
+    expect(markdown).toContain('| `supervised` | GAP-res4 | 0.410 | 81.2% | 13.0 |');
+    expect(markdown).not.toContain('| `mine` | GAP');
+    expect(markdown).toContain('Raw pixels of the same images: NMI 0.376.');
+    expect(markdown).toContain('the 300 held-out pretraining images');
+  });
+
+  it('is left out when no model recorded diagnostics', () => {
+    const markdown = renderTablesMarkdown(groupSections(loadBenchRecords(resultsFolder({ 'voc07-cls/ci.json': clsRecord({ iae: [0.3, 0.1] }) }))), '2026-12-01');
+    expect(markdown).not.toContain('Learnability diagnostics');
+  });
+});

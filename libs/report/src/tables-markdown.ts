@@ -2,6 +2,7 @@ import type { BenchmarkRecord } from '@mgta/results-schema';
 import { intervalText, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
 import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
+import { DIAGNOSTICS_HEADER, diagnosticsCells, diagnosticsNote, diagnosticsRows } from './diagnostics-table.ts';
 
 /** Table 2 follows the paper's one decimal, Table 3 its two. */
 const CLS_DIGITS = 1;
@@ -35,9 +36,26 @@ function renderSection(section: Section): string[] {
   const lines = [`## \`${section.name}\`: preset ${any?.preset ?? '(none recorded)'}, data ${any?.dataset.name ?? '?'}`, ''];
   if (section.cls) lines.push(...renderTable2(section.cls.file, section.cls.record));
   else lines.push('_No VOC07 classification record (results/voc07-cls/) for this section._', '');
+  const withFacts = section.cls?.record ?? section.det?.record;
+  if (withFacts) lines.push(...renderDiagnostics(withFacts));
   if (section.det) lines.push(...renderTable3(section.name, section.det.file, section.det.record));
   else lines.push('_No detection record (results/voc-det/) for this section._', '');
   return lines;
+}
+
+function renderDiagnostics(record: NonNullable<Section['cls']>['record'] | NonNullable<Section['det']>['record']): string[] {
+  const table = diagnosticsRows(record);
+  if (table.rows.length === 0) return [];
+  return [
+    '### Learnability diagnostics (pretraining hold-out)',
+    '',
+    tableRow(DIAGNOSTICS_HEADER),
+    tableRow(DIAGNOSTICS_HEADER.map((_, i) => (i < 2 ? '---' : '---:'))),
+    ...table.rows.map((row) => tableRow([modelCell(row.id, record.models[row.id].model), ...diagnosticsCells(row)])),
+    '',
+    diagnosticsNote(table),
+    '',
+  ];
 }
 
 function renderTable2(file: string, record: NonNullable<Section['cls']>['record']): string[] {

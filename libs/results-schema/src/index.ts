@@ -69,6 +69,8 @@ export interface ModelFingerprint extends Fingerprint {
    * the pixels, supervised accuracy); absent when its data set had no holdout.txt.
    */
   diagnostics?: import('./pretrain-metrics.ts').PretrainDiagnostics;
+  /** Wall time of the model's pretraining run (training.json timings.elapsedSeconds), when it was trained here. */
+  pretrainingSeconds?: number;
 }
 
 /** A full benchmark record: enough to reproduce and to compare numbers honestly. */
