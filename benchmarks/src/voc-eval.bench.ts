@@ -1,8 +1,8 @@
 /**
- * Speed of the VOC evaluators on a VOC07-test-sized submission, generated synthetically:
- * 4952 images (VOC2007 test), ~12k objects over 20 classes, ~100 detections per image
- * (Detectron's TEST.DETECTIONS_PER_IM default) = ~500k comp4 lines, and one comp1 file per
- * class. Goal: parse + evaluate the detection submission well under 2 s on 2 cores.
+ * Speed of the VOC evaluators, in process, on a VOC07-test-sized submission generated
+ * synthetically (voc-eval-case.ts): 4952 images, ~12.6k objects over 20 classes, ~495k comp4
+ * lines, and one comp1 file per class. Goal: parse + evaluate the detection submission well
+ * under 2 s on 2 cores. voc-eval-process.bench.ts times `mgta eval-det` as a whole process.
  *
  *   npx tsx benchmarks/src/voc-eval.bench.ts [--runs 5] [--keep <dir>]
  *   npx tsx benchmarks/src/voc-eval.bench.ts --keep <dir> --generate-only
@@ -11,16 +11,17 @@
  *
  * Prints a table and writes results/benchmarks/voc-eval.json (atomically).
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Random, machineInfo, writeJsonAtomic } from '@mgta/core';
+import { machineInfo, writeJsonAtomic } from '@mgta/core';
 import { softwareVersions } from '@mgta/results-schema';
-import { VOC_CLASSES, loadVocSplit, writeVocYear, type VocAnnotation, type VocObject } from '@mgta/voc';
+import { VOC_CLASSES, loadVocSplit } from '@mgta/voc';
 import {
   COCO_STYLE_IOU_THRESHOLDS,
+  FileBytesReader,
   buildDetectionGroundTruth,
   detectionResultsFile,
   evaluateClassDetections,
@@ -29,89 +30,12 @@ import {
   evaluateDetections,
   indexImages,
   parseDetectionResults,
-  writeClassificationResults,
-  writeDetectionResults,
-  type DetectionRow,
 } from '@mgta/voc-eval';
-
-const SEED = 2007;
-const IMAGES = 4952; // VOC2007 test
-const DETECTIONS_PER_IMAGE = 100; // Detectron TEST.DETECTIONS_PER_IM
-const YEAR = '2007';
-const SPLIT = 'test';
+import { IMAGES, SEED, SPLIT, YEAR, generateVocEvalCase } from './voc-eval-case.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, keep: { type: 'string' }, 'generate-only': { type: 'boolean' } } });
 if (args['generate-only'] && args.keep === undefined) throw new Error('--generate-only needs --keep <dir> (where the case is written)');
 const runs = Number(args.runs);
-
-type Box = [number, number, number, number];
-
-function randomBox(random: Random, width: number, height: number): Box {
-  const w = 10 + random.int(width - 10), h = 10 + random.int(height - 10);
-  const x1 = 1 + random.int(width - w + 1), y1 = 1 + random.int(height - h + 1);
-  return [x1, y1, x1 + w - 1, y1 + h - 1];
-}
-
-/** A detection near `box`: corners jittered by ~10% of its size, rounded like Detectron's %.1f. */
-function jitter(random: Random, box: Box): Box {
-  const w = box[2] - box[0] + 1, h = box[3] - box[1] + 1;
-  const r = (v: number, s: number) => Math.round((v + 0.1 * s * random.normal()) * 10) / 10;
-  return [r(box[0], w), r(box[1], h), r(box[2], w), r(box[3], h)];
-}
-
-function generate(dir: string): { devkit: string; resultsDir: string; objects: number; lines: number; bytes: number } {
-  const random = new Random(SEED);
-  const annotations: VocAnnotation[] = [];
-  for (let i = 0; i < IMAGES; i++) {
-    const width = 500, height = 375;
-    const objects: VocObject[] = [];
-    const count = 1 + random.int(4); // mean 2.5 → ~12.4k objects
-    for (let k = 0; k < count; k++) {
-      const [x1, y1, x2, y2] = randomBox(random, width, height);
-      objects.push({
-        name: VOC_CLASSES[random.int(VOC_CLASSES.length)],
-        bbox: { xmin: x1, ymin: y1, xmax: x2, ymax: y2 },
-        difficult: random.next() < 0.1,
-        truncated: false,
-        pose: 'Unspecified',
-      });
-    }
-    annotations.push({ id: String(i + 1).padStart(6, '0'), filename: `${String(i + 1).padStart(6, '0')}.jpg`, size: { width, height, depth: 3 }, objects });
-  }
-  const devkit = join(dir, 'VOCdevkit');
-  writeVocYear(join(devkit, `VOC${YEAR}`), { classes: [...VOC_CLASSES], annotations, splits: { [SPLIT]: annotations.map((a) => a.id) } });
-
-  const rows = new Map<string, DetectionRow[]>(VOC_CLASSES.map((c) => [c, []]));
-  for (const annotation of annotations) {
-    let left = DETECTIONS_PER_IMAGE;
-    for (const object of annotation.objects) {
-      const { xmin, ymin, xmax, ymax } = object.bbox;
-      for (let k = 0; k < 3; k++, left--) {
-        // Scores with 3 decimals, as Detectron writes them: many ties.
-        const score = Math.round((0.5 + 0.5 * random.next()) * 1000) / 1000;
-        rows.get(object.name)!.push({ imageId: annotation.id, score, box: jitter(random, [xmin, ymin, xmax, ymax]) });
-      }
-    }
-    for (; left > 0; left--) {
-      const cls = VOC_CLASSES[random.int(VOC_CLASSES.length)];
-      const box = randomBox(random, annotation.size.width, annotation.size.height);
-      rows.get(cls)!.push({ imageId: annotation.id, score: Math.round(random.next() * 1000) / 1000, box });
-    }
-  }
-  const resultsDir = join(dir, 'results');
-  let lines = 0, bytes = 0;
-  for (const [cls, classRows] of rows) {
-    lines += classRows.length;
-    bytes += statSync(writeDetectionResults(resultsDir, SPLIT, cls, classRows)).size;
-    const scores = annotations.map((a) => ({
-      imageId: a.id,
-      score: Math.round((random.next() + (a.objects.some((o) => o.name === cls) ? 0.5 : 0)) * 1e6) / 1e6,
-    }));
-    writeClassificationResults(resultsDir, SPLIT, cls, scores);
-  }
-  const objects = annotations.reduce((n, a) => n + a.objects.length, 0);
-  return { devkit, resultsDir, objects, lines, bytes };
-}
 
 function time<T>(run: () => T): { ms: number; value: T } {
   const start = process.hrtime.bigint();
@@ -128,12 +52,13 @@ function stats(samples: number[]): { medianMs: number; minMs: number; samplesMs:
 const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'voc-eval-bench-'));
 try {
   process.stderr.write(`generating the synthetic VOC07-sized submission in ${dir} (seed ${SEED}) ...\n`);
-  const generated = time(() => generate(dir));
+  const generated = time(() => generateVocEvalCase(dir));
   const { devkit, resultsDir } = generated.value;
   process.stderr.write(`  ${generated.value.objects} objects, ${generated.value.lines} detection lines (${(generated.value.bytes / 2 ** 20).toFixed(1)} MiB) in ${(generated.ms / 1000).toFixed(1)} s\n`);
   if (args['generate-only']) process.exit(0);
 
   const options = { devkit, year: YEAR, split: SPLIT, resultsDir };
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
   const samples: Record<string, number[]> = { loadAnnotations: [], detReadParse: [], detEvaluate: [], detParseEvaluate: [], detThresholds10: [], detFiles: [], clsFiles: [] };
   let map = 0, map07 = 0, clsMap = 0, mapCoco = 0;
   for (let run = 0; run < runs; run++) {
@@ -143,11 +68,13 @@ try {
     const split = loaded.value;
     const gt = buildDetectionGroundTruth(split.ids, split.annotations, split.classes);
     const imageIndex = indexImages(split.ids);
-    // The goal's figure: read + parse every comp4 file, then rank, match and compute both APs.
+    // The goal's figure: read + parse every comp4 file (as evaluateDetections reads them),
+    // then rank, match and compute both APs.
+    const reader = new FileBytesReader();
     const parsed = time(() =>
       split.classes.map((cls) => {
         const file = detectionResultsFile(resultsDir, SPLIT, cls);
-        return parseDetectionResults(file, readFileSync(file, 'utf8'), imageIndex, SPLIT);
+        return parseDetectionResults(file, reader.read(file), imageIndex, SPLIT);
       }),
     );
     const evaluated = time(() => split.classes.map((cls, c) => evaluateClassDetections(gt.get(cls)!, parsed.value[c])));
@@ -182,6 +109,7 @@ try {
   for (const [key, what] of rowsOut) {
     console.log(`${key.padEnd(18)} ${timings[key].medianMs.toFixed(1).padStart(10)} ${timings[key].minMs.toFixed(1).padStart(8)}  ${what}`);
   }
+  console.log(`(load average ${loadBefore[0]} before, ${loadavg()[0].toFixed(2)} after, on ${machineInfo().cores} cores)`);
   console.log(`(sanity: det mAP ${map.toFixed(4)}, mAP07 ${map07.toFixed(4)}, mAP@[.5:.95] ${mapCoco.toFixed(4)}, cls mAP ${clsMap.toFixed(4)})`);
 
   const out = fileURLToPath(new URL('../../results/benchmarks/voc-eval.json', import.meta.url));
@@ -193,6 +121,8 @@ try {
     runs,
     timings,
     goal: { detParseEvaluateMs: 2000, met: timings.detParseEvaluate.medianMs < 2000 },
+    // 1, 5 and 15-minute load averages: figures from a busy machine do not compare with a quiet one's.
+    loadAverage: { before: loadBefore, after: loadavg().map((l) => Number(l.toFixed(2))) },
     sanity: { detMap: map, detMap07: map07, detMapCoco: mapCoco, clsMap },
     machine: machineInfo(),
     software: softwareVersions(['fast-xml-parser']),

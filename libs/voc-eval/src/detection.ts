@@ -1,5 +1,6 @@
 import type { ClassAp } from '@mgta/results-schema';
 import { downsamplePrecisionRecall, voc07ElevenPointAp, vocAreaAp } from './average-precision.ts';
+import { rankByScore } from './rank.ts';
 
 /**
  * The ground truth of one class over a split, grouped by image (compressed rows): the
@@ -52,11 +53,7 @@ function rankAndOverlap(gt: ClassGroundTruth, dets: ClassDetections): RankedOver
   if (dets.image.length !== n || dets.boxes.length !== 4 * n) {
     throw new RangeError(`detections: ${n} scores, ${dets.image.length} image indices, ${dets.boxes.length / 4} boxes`);
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const score = dets.score;
-  // The index tie-break makes the sort stable whatever the engine's algorithm.
-  order.sort((a, b) => score[b] - score[a] || a - b);
+  const order = rankByScore(dets.score);
 
   const overlap = new Float64Array(n);
   const object = new Int32Array(n);

@@ -2,9 +2,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '@mgta/core';
 import type { ClassAp, EvaluationResult } from '@mgta/results-schema';
-import { loadVocSplit, readClassLabels, readImageSet, readTextFile, resolveClasses, resolveYearDir } from '@mgta/voc';
+import { loadVocSplit, readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { evaluateClassScores } from './classification.ts';
 import { COCO_STYLE_IOU_THRESHOLDS, evaluateClassDetectionsAtThresholds } from './detection.ts';
+import { FileBytesReader } from './file-bytes.ts';
 import { buildDetectionGroundTruth, indexImages } from './ground-truth.ts';
 import { parseClassificationResults, parseDetectionResults } from './parse-results.ts';
 import { classificationResultsFile, detectionResultsFile } from './result-files.ts';
@@ -47,10 +48,10 @@ export function evaluateDetectionsAtThresholds(options: EvaluateFilesOptions, io
   const gt = buildDetectionGroundTruth(split.ids, split.annotations, classes);
   const imageIndex = indexImages(split.ids);
   const perThreshold: Array<Record<string, ClassAp>> = iouThresholds.map(() => ({}));
+  const reader = new FileBytesReader();
   for (const cls of classes) {
     const file = detectionResultsFile(options.resultsDir, options.split, cls);
-    const text = missing.includes(cls) ? '' : readTextFile(file);
-    const dets = parseDetectionResults(file, text, imageIndex, options.split);
+    const dets = parseDetectionResults(file, missing.includes(cls) ? '' : reader.read(file), imageIndex, options.split);
     const results = evaluateClassDetectionsAtThresholds(gt.get(cls)!, dets, iouThresholds, { maxPrPoints: options.maxPrPoints });
     results.forEach((result, t) => (perThreshold[t][cls] = result));
   }
@@ -68,11 +69,11 @@ export function evaluateClassification(options: EvaluateFilesOptions): Evaluatio
   const ids = readImageSet(yearDir, options.split);
   const imageIndex = indexImages(ids);
   const perClass: Record<string, ClassAp> = {};
+  const reader = new FileBytesReader();
   for (const cls of classes) {
     const labels = labelsInSplitOrder(yearDir, cls, options.split, imageIndex);
     const file = classificationResultsFile(options.resultsDir, options.split, cls);
-    const text = missing.includes(cls) ? '' : readTextFile(file);
-    const scores = parseClassificationResults(file, text, imageIndex, options.split);
+    const scores = parseClassificationResults(file, missing.includes(cls) ? '' : reader.read(file), imageIndex, options.split);
     perClass[cls] = scores.some((score) => score !== -Infinity)
       ? evaluateClassScores(labels, scores, { maxPrPoints: options.maxPrPoints })
       : noSubmission(labels, options.maxPrPoints);

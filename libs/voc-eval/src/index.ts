@@ -9,7 +9,8 @@ export {
 } from './detection.ts';
 export { evaluateClassScores } from './classification.ts';
 export { indexImages, buildDetectionGroundTruth, detectionsFromRows, type DetectionRow } from './ground-truth.ts';
-export { parseDetectionResults, parseClassificationResults } from './parse-results.ts';
+export { parseDetectionResults, parseClassificationResults, type ResultText } from './parse-results.ts';
+export { FileBytesReader } from './file-bytes.ts';
 export {
   writeDetectionResults,
   writeClassificationResults,
