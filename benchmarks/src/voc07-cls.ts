@@ -1,7 +1,7 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { hashJson, InputError, machineInfo, sha256, writeJsonAtomic } from '@mgta/core';
-import { extractFeatures, readNpy, GOYAL_POOLING } from '@mgta/features';
+import { hashJson, InputError, machineInfo, sha256, writeJsonAtomic, type ContentCache } from '@mgta/core';
+import { extractFeatures, readNpy, GOYAL_POOLING, type ExtractResult } from '@mgta/features';
 import { CLASSIFICATION_SIZE } from '@mgta/imaging';
 import type { Device } from '@mgta/onnx';
 import { loadPreset } from '@mgta/presets';
@@ -10,12 +10,12 @@ import {
   RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions,
   type ClassAp, type EvaluationResult, type Voc07ClsModelResult, type Voc07ClsRecord,
 } from '@mgta/results-schema';
-import { COST_LISTS, GOYAL2019_PROTOCOL, parseCosts, runVocSvm, type SvmProtocol } from '@mgta/svm';
+import { COST_LISTS, GOYAL2019_PROTOCOL, parseCosts, runVocSvm, type SvmProtocol, type SvmRunOptions, type SvmRunResult } from '@mgta/svm';
 import { evaluateClassScores, summarize } from '@mgta/voc-eval';
 import { readClassLabels, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { resolveBenchModels } from './model-registry.ts';
 import { pretrainingFacts } from './pretraining-facts.ts';
-import { voc07ClsSection } from './voc07-cls-preset.ts';
+import { voc07ClsSection, type Voc07ClsPreset } from './voc07-cls-preset.ts';
 
 export interface Voc07ClsOptions {
   preset: string;
@@ -58,39 +58,13 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
   let threads = 0;
   for (const model of models) {
     log(`voc07-cls: model ${model.id} (${model.path})`);
-    const extractStarted = Date.now();
-    const splits = {} as Record<'train' | 'test', Awaited<ReturnType<typeof extractFeatures>>>;
-    for (const [role, split] of [['train', section.trainSplit], ['test', section.testSplit]] as const) {
-      splits[role] = await extractFeatures({
-        model: model.path, devkit, year: section.year, split, layer: section.layer,
-        batchSize: section.batchSize, device: options.device, threads: options.threads,
-      });
-      dataFingerprints[split] = splits[role].meta.data.sha256;
-      executionProvider = splits[role].meta.executionProvider;
-      threads = splits[role].meta.threads;
-    }
-    const extractSeconds = (Date.now() - extractStarted) / 1000;
-    const train = readNpy(splits.train.npyPath);
-    const test = readNpy(splits.test.npyPath);
-    const labels = (split: string, ids: string[]) => Object.fromEntries(classes.map((name) => [name, labelsInOrder(yearDir, name, split, ids)]));
-    const trainLabels = labels(section.trainSplit, splits.train.meta.ids);
-    const testLabels = labels(section.testSplit, splits.test.meta.ids);
-
-    const svm = await runVocSvm(train, test, classes.map((name) => ({ name, trainLabels: trainLabels[name], testLabels: testLabels[name] })), protocol, { threads: options.threads });
-    const perClass: Record<string, ClassAp> = {};
-    for (const result of svm.classes) perClass[result.name] = evaluateClassScores(testLabels[result.name], result.testScores, { maxPrPoints: 200 });
-    const evaluation: EvaluationResult = summarize(perClass);
-    const modelResult: Voc07ClsModelResult = {
-      evaluation,
-      svm: Object.fromEntries(svm.classes.map((c) => [c.name, { cost: c.cost, cvAp: c.cvAp }])),
-      mapInterval: bootstrapMapInterval(
-        { kind: 'classification', labels: testLabels, scores: Object.fromEntries(svm.classes.map((c) => [c.name, c.testScores])) },
-        { resamples: section.bootstrap.resamples, seed: section.bootstrap.seed, metric: 'ap' },
-      ),
-      features: { layer: section.layer, dimension: train.cols, trainvalSha256: sha256OfFile(splits.train.npyPath), testSha256: sha256OfFile(splits.test.npyPath) },
-      seconds: { extract: extractSeconds, svm: svm.seconds.total },
-    };
-    results[model.id] = { model: { name: recordedPath(model.path), sha256: splits.train.meta.model.sha256, width: splits.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) }, result: modelResult };
+    const run = await evaluateVoc07ClsModel({ model: model.path, devkit, yearDir, classes, section, protocol, device: options.device, threads: options.threads });
+    dataFingerprints[section.trainSplit] = run.features.train.meta.data.sha256;
+    dataFingerprints[section.testSplit] = run.features.test.meta.data.sha256;
+    executionProvider = run.features.test.meta.executionProvider;
+    threads = run.features.test.meta.threads;
+    const { evaluation } = run.result;
+    results[model.id] = { model: { name: recordedPath(model.path), sha256: run.features.train.meta.model.sha256, width: run.features.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) }, result: run.result };
     log(`voc07-cls: ${model.id} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);
   }
 
@@ -135,6 +109,85 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
   writeJsonAtomic(path, record);
   log(`voc07-cls: wrote ${path}`);
   return { record, path };
+}
+
+/** The steps of one model's Table-2 run, in order, as `evaluateVoc07ClsModel` names them to its `stage` hook. */
+export type Voc07ClsStage = 'extract-train' | 'extract-test' | 'load' | 'svm' | 'evaluate';
+
+export interface Voc07ClsModelOptions {
+  /** A checkpoint directory or an .onnx file. */
+  model: string;
+  devkit: string;
+  /** The devkit's VOC<year> folder (resolveYearDir). */
+  yearDir: string;
+  classes: string[];
+  section: Pick<Voc07ClsPreset, 'layer' | 'year' | 'trainSplit' | 'testSplit' | 'batchSize' | 'bootstrap'>;
+  protocol: SvmProtocol;
+  device?: Device;
+  threads?: number;
+  /** Feature cache; default the shared one (`features` under the cache root). */
+  cache?: ContentCache;
+  /** Runs each step (default: just runs it); for benchmarks that time them. */
+  stage?: <T>(name: Voc07ClsStage, run: () => Promise<T>) => Promise<T>;
+  /** Passed to the SVM: called after each finished task. */
+  onSvmProgress?: (done: number, total: number) => void;
+  /** SVM engine (default 'auto', the fast path's own choice). */
+  svmEngine?: SvmRunOptions['engine'];
+}
+
+export interface Voc07ClsModelRun {
+  result: Voc07ClsModelResult;
+  features: { train: ExtractResult; test: ExtractResult };
+  /** The SVM run (its per-class test scores included). */
+  svm: SvmRunResult;
+}
+
+/**
+ * One model's Table-2 run: frozen features of the train and test splits (`extractFeatures`),
+ * the SVM protocol on them, test APs and the bootstrap interval. `runVoc07Cls` runs it for every
+ * model of a preset; the table2-e2e speed benchmark times its steps.
+ */
+export async function evaluateVoc07ClsModel(options: Voc07ClsModelOptions): Promise<Voc07ClsModelRun> {
+  const { section, yearDir, classes } = options;
+  const stage = options.stage ?? (<T>(_name: Voc07ClsStage, run: () => Promise<T>) => run());
+  const extractStarted = Date.now();
+  const extract = (split: string) => extractFeatures({
+    model: options.model, devkit: options.devkit, year: section.year, split, layer: section.layer,
+    batchSize: section.batchSize, device: options.device, threads: options.threads, cache: options.cache,
+  });
+  const train = await stage('extract-train', () => extract(section.trainSplit));
+  const test = await stage('extract-test', () => extract(section.testSplit));
+  const extractSeconds = (Date.now() - extractStarted) / 1000;
+  const loaded = await stage('load', async () => {
+    const labels = (split: string, ids: string[]) => Object.fromEntries(classes.map((name) => [name, labelsInOrder(yearDir, name, split, ids)]));
+    return {
+      train: readNpy(train.npyPath),
+      test: readNpy(test.npyPath),
+      trainLabels: labels(section.trainSplit, train.meta.ids),
+      testLabels: labels(section.testSplit, test.meta.ids),
+    };
+  });
+  const { trainLabels, testLabels } = loaded;
+  const svm = await stage('svm', () => runVocSvm(
+    loaded.train, loaded.test, classes.map((name) => ({ name, trainLabels: trainLabels[name], testLabels: testLabels[name] })), options.protocol,
+    { threads: options.threads, onProgress: options.onSvmProgress, engine: options.svmEngine },
+  ));
+  const result = await stage('evaluate', async (): Promise<Voc07ClsModelResult> => {
+    const perClass: Record<string, ClassAp> = {};
+    for (const result of svm.classes) perClass[result.name] = evaluateClassScores(testLabels[result.name], result.testScores, { maxPrPoints: 200 });
+    const evaluation: EvaluationResult = summarize(perClass);
+    return {
+      evaluation,
+      svm: Object.fromEntries(svm.classes.map((c) => [c.name, { cost: c.cost, cvAp: c.cvAp }])),
+      mapInterval: bootstrapMapInterval(
+        { kind: 'classification', labels: testLabels, scores: Object.fromEntries(svm.classes.map((c) => [c.name, c.testScores])) },
+        { resamples: section.bootstrap.resamples, seed: section.bootstrap.seed, metric: 'ap' },
+      ),
+      features: { layer: section.layer, dimension: loaded.train.cols, trainvalSha256: sha256OfFile(train.npyPath), testSha256: sha256OfFile(test.npyPath) },
+      seconds: { extract: extractSeconds, svm: svm.seconds.total },
+    };
+  });
+  return { result, features: { train, test }, svm };
 }
 
 function labelsInOrder(yearDir: string, className: string, split: string, ids: string[]): Int8Array {

@@ -7,6 +7,7 @@ import { decodeImage } from '@mgta/imaging';
 import type { FashionVocDataPreset } from '@mgta/presets';
 import { classLabelFor, loadVocSplit, readClassLabels, validateVocYear } from '@mgta/voc';
 import { HOLDOUT_FILE, makeFashionVoc, type MakeResult } from './generate.ts';
+import { tintClasses } from './rules.ts';
 
 /** Small enough to generate in about a second, big enough to hold difficult and truncated objects. */
 const TINY: FashionVocDataPreset = {
@@ -232,6 +233,46 @@ describe('makeFashionVoc', () => {
       expect([...heldItems].filter((item) => trainingItems.has(item!))).toEqual([]);
       expect(lines).toEqual([...items].filter(([, item]) => heldItems.has(item)).map(([file]) => file).sort());
       for (const file of lines) expect(existsSync(join(moreDir('renderings'), 'pretrain', file))).toBe(true);
+    });
+  });
+
+  describe('VOC-sized scenes, classes split by tint, items reused (the table2-e2e bench\'s options)', () => {
+    const SIZES: Array<[number, number]> = [[96, 72], [72, 96], [96, 64]];
+    const VOC_LIKE: FashionVocDataPreset = { ...TINY, scenes: { ...TINY.scenes, minSize: 64, maxSize: 96, sizes: SIZES, classesByTint: true, reuseItems: true } };
+    let result: MakeResult;
+    beforeAll(async () => {
+      result = await makeFashionVoc({ out: moreDir('voc-like'), presetName: 'tiny', data: VOC_LIKE, seed: 7 });
+    });
+
+    it('draws every scene\'s size from the list, and names objects <class>-warm / <class>-cool: 20 classes', async () => {
+      const devkit = join(moreDir('voc-like'), 'VOCdevkit');
+      const names = new Set<string>();
+      for (const [year, splits] of Object.entries(SPLITS)) {
+        expect(validateVocYear({ devkit, year })).toEqual([]);
+        for (const split of splits) {
+          const loaded = loadVocSplit({ devkit, year, split });
+          expect(loaded.classes).toEqual(tintClasses(FASHION_MNIST_CLASSES));
+          expect(loaded.classes).toHaveLength(20);
+          for (const annotation of loaded.annotations.values()) {
+            expect(SIZES).toContainEqual([annotation.size.width, annotation.size.height]);
+            for (const object of annotation.objects) names.add(object.name);
+          }
+          for (const className of loaded.classes) {
+            for (const { id, label } of readClassLabels(loaded.yearDir, className, split)) expect(label).toBe(classLabelFor(loaded.annotations.get(id)!, className));
+          }
+        }
+      }
+      const tones = [...names].map((name) => name.slice(name.lastIndexOf('-') + 1));
+      expect(new Set(tones)).toEqual(new Set(['warm', 'cool']));
+      const image = await decodeImage(join(devkit, 'VOC2007', 'JPEGImages', '000001.jpg'));
+      expect(SIZES).toContainEqual([image.width, image.height]);
+      expect(result.manifest.counts.itemsDistinct).toBe(result.manifest.counts.itemsUsed); // the shipped set suffices: nothing repeats
+    });
+
+    it('leaves the files as they were when the items suffice for reuseItems (default false otherwise)', async () => {
+      const reuse = await makeFashionVoc({ out: moreDir('reuse'), presetName: 'tiny', data: { ...TINY, scenes: { ...TINY.scenes, reuseItems: true } }, seed: 7 });
+      expect(reuse.manifest.requestKey).not.toBe(TINY_SEED7_REQUEST_KEY);
+      expect(readMore('reuse', 'SHA256SUMS')).toBe(read('a', 'SHA256SUMS'));
     });
   });
 

@@ -8,7 +8,7 @@ import type { RgbImage } from '@mgta/imaging';
 import type { FashionVocDataPreset } from '@mgta/presets';
 import { writeVocYear, type VocAnnotation } from '@mgta/voc';
 import { assignItems, holdoutItems, planDataset, type YearPlan } from './plan.ts';
-import { PRETRAIN_MAX_ITEM_SCALE, PRETRAIN_MAX_OUTSIDE_OFFSET, PRETRAIN_MIN_ITEM_SCALE } from './rules.ts';
+import { PRETRAIN_MAX_ITEM_SCALE, PRETRAIN_MAX_OUTSIDE_OFFSET, PRETRAIN_MIN_ITEM_SCALE, tintClasses, tintClassName } from './rules.ts';
 import { composePretrainImage, composeScene } from './scene.ts';
 import { resolveAppearance } from './texture.ts';
 
@@ -35,6 +35,8 @@ export interface FashionVocManifest {
     /** Only when the preset sets them: distinct pretraining items (renderingsPerItem > 1) and held-out images. */
     pretrainItems?: number;
     pretrainHoldout?: number;
+    /** Only with `scenes.reuseItems`: distinct items behind all images (itemsUsed counts every draw). */
+    itemsDistinct?: number;
     years: Record<string, { images: number; objects: number; difficult: number; truncated: number; splits: Record<string, number> }>;
   };
   files: number;
@@ -73,9 +75,9 @@ export async function makeFashionVoc(options: MakeOptions): Promise<MakeResult> 
   const { out, data, seed } = options;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError('--seed', `must be an integer in [0, 2^32), got ${seed}`);
   const plan = planDataset(data, seed);
-  const set = loadFashionMnist({ dir: options.fashionMnistDir, minItems: plan.itemsNeeded });
-  if (set.count < plan.itemsNeeded) {
-    throw new InputError(options.fashionMnistDir ?? 'fashion-mnist', `the preset needs ${plan.itemsNeeded} items, the set holds ${set.count}`);
+  const set = loadFashionMnist({ dir: options.fashionMnistDir, minItems: plan.itemsRequired });
+  if (set.count < plan.itemsRequired) {
+    throw new InputError(options.fashionMnistDir ?? 'fashion-mnist', `the preset needs ${plan.itemsRequired} items, the set holds ${set.count}`);
   }
   const request = {
     generator: '@mgta/fashion-voc' as const,
@@ -194,6 +196,8 @@ async function writeDataset(
 
   // Scenes, one VOC<year> folder each.
   const years: FashionVocManifest['counts']['years'] = {};
+  const { sizes, classesByTint } = data.scenes;
+  const classes = classesByTint ? tintClasses(FASHION_MNIST_CLASSES) : [...FASHION_MNIST_CLASSES];
   for (const year of plan.years) {
     const yearDir = join(root, 'VOCdevkit', `VOC${year.year}`);
     mkdirSync(join(yearDir, 'JPEGImages'), { recursive: true });
@@ -202,8 +206,9 @@ async function writeDataset(
     for (let i = 0; i < year.ids.length; i++) {
       const id = year.ids[i];
       const sceneRng = rng.fork(i);
-      const width = data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1);
-      const height = data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1);
+      const [width, height] = sizes !== undefined
+        ? sizes[sceneRng.int(sizes.length)]
+        : [data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1), data.scenes.minSize + sceneRng.int(data.scenes.maxSize - data.scenes.minSize + 1)];
       const items = assignment.scenes.get(`${year.year}/${id}`)!;
       const scene = composeScene(sceneRng, set, items, { width, height, minItemScale: data.scenes.minItemScale, maxItemScale: data.scenes.maxItemScale, appearance });
       itemLines.push(`VOC${year.year} ${id} ${items.join(' ')}\n`);
@@ -213,7 +218,7 @@ async function writeDataset(
         size: { width, height, depth: 3 },
         segmented: false,
         objects: scene.objects.map((object) => ({
-          name: FASHION_MNIST_CLASSES[object.label],
+          name: classesByTint ? tintClassName(FASHION_MNIST_CLASSES[object.label], object.tintHue) : FASHION_MNIST_CLASSES[object.label],
           bbox: object.bbox,
           difficult: object.difficult,
           truncated: object.truncated,
@@ -222,17 +227,19 @@ async function writeDataset(
       });
       await save(join(yearDir, 'JPEGImages', `${id}.jpg`), scene.image, 'jpeg', data.scenes.jpegQuality);
     }
-    writeVocYear(yearDir, { classes: [...FASHION_MNIST_CLASSES], annotations, splits: year.splits }, { durable: false });
+    writeVocYear(yearDir, { classes, annotations, splits: year.splits }, { durable: false });
     years[`VOC${year.year}`] = yearCounts(year, annotations);
   }
   await Promise.all(inFlight);
   writeFileAtomic(join(root, 'items.txt'), itemLines.join(''));
   const itemsUsed = assignment.pretrain.length + [...assignment.scenes.values()].reduce((sum, items) => sum + items.length, 0);
+  const itemsDistinct = () => new Set([...assignment.pretrain, ...[...assignment.scenes.values()].flat()]).size;
   return {
     itemsUsed,
     pretrain: plan.pretrainImages,
     ...(plan.renderingsPerItem > 1 ? { pretrainItems: plan.pretrainItems } : {}),
     ...(heldOut.size > 0 ? { pretrainHoldout: holdoutLines.length } : {}),
+    ...(plan.reuseItems ? { itemsDistinct: itemsDistinct() } : {}),
     years,
   };
 }

@@ -3,6 +3,6 @@ export { planDataset, assignItems, holdoutItems, type DatasetPlan, type YearPlan
 export { composeScene, composePretrainImage, type Scene, type SceneObject } from './scene.ts';
 export * from './rules.ts';
 export {
-  resolveAppearance, renderBackground, itemTint, DEFAULT_APPEARANCE, BACKGROUND_TEXTURES, BACKGROUND_SATURATION, BACKGROUND_BRIGHTNESS,
+  resolveAppearance, renderBackground, itemTint, drawItemTint, DEFAULT_APPEARANCE, BACKGROUND_TEXTURES, BACKGROUND_SATURATION, BACKGROUND_BRIGHTNESS,
   BACKGROUND_CONTRAST, TINT_SATURATION, TINT_BRIGHTNESS, type Appearance, type BackgroundTexture, type Range,
 } from './texture.ts';

@@ -8,7 +8,7 @@ export interface YearPlan {
   splits: Record<string, string[]>;
   itemCounts: Map<string, number>;
   /** Which item pool each scene draws from: scenes of one pool never share Fashion-MNIST items with another pool. */
-  pool: Map<string, 'voc2007-trainval' | 'voc2007-test' | 'voc2012-trainval'>;
+  pool: Map<string, ScenePool>;
 }
 
 export interface DatasetPlan {
@@ -18,8 +18,20 @@ export interface DatasetPlan {
   /** Image i renders pretraining item floor(i / renderingsPerItem) (each rendering its own tint, background, place, scale). */
   renderingsPerItem: number;
   years: YearPlan[];
+  /** Item draws: pretraining items plus every scene's item count. */
   itemsNeeded: number;
+  /** `scenes.reuseItems`: scene pools cycle through their share of the items when the set is too small. */
+  reuseItems: boolean;
+  /**
+   * The fewest Fashion-MNIST items the set must hold: `itemsNeeded`, or with `reuseItems` the
+   * pretraining items plus one per scene pool that has scenes.
+   */
+  itemsRequired: number;
 }
+
+/** The scene pools, in the order they take their runs of the item permutation. */
+export const SCENE_POOLS = ['voc2007-trainval', 'voc2007-test', 'voc2012-trainval'] as const;
+export type ScenePool = (typeof SCENE_POOLS)[number];
 
 const sortIds = (ids: string[]): string[] => [...ids].sort();
 
@@ -63,10 +75,19 @@ export function planDataset(data: FashionVocDataPreset, seed: number): DatasetPl
     pool: new Map(ids2012.map((id) => [id, 'voc2012-trainval'])),
   };
 
-  const sceneItems = [year2007, year2012].reduce((sum, year) => sum + [...year.itemCounts.values()].reduce((a, b) => a + b, 0), 0);
+  const years = [year2007, year2012];
+  const sceneItems = years.reduce((sum, year) => sum + [...year.itemCounts.values()].reduce((a, b) => a + b, 0), 0);
   const renderingsPerItem = data.pretrain.renderingsPerItem ?? 1;
   const pretrainItems = Math.ceil(data.pretrain.images / renderingsPerItem);
-  return { pretrainImages: data.pretrain.images, pretrainItems, renderingsPerItem, years: [year2007, year2012], itemsNeeded: pretrainItems + sceneItems };
+  const itemsNeeded = pretrainItems + sceneItems;
+  const reuseItems = data.scenes.reuseItems === true;
+  const itemsRequired = reuseItems ? Math.min(itemsNeeded, pretrainItems + poolNeeds(years).filter((need) => need > 0).length) : itemsNeeded;
+  return { pretrainImages: data.pretrain.images, pretrainItems, renderingsPerItem, years, itemsNeeded, reuseItems, itemsRequired };
+}
+
+/** Items each scene pool draws, in SCENE_POOLS order. */
+function poolNeeds(years: YearPlan[]): number[] {
+  return SCENE_POOLS.map((pool) => years.reduce((sum, year) => sum + year.ids.reduce((s, id) => s + (year.pool.get(id) === pool ? year.itemCounts.get(id)! : 0), 0), 0));
 }
 
 /**
@@ -86,6 +107,11 @@ export function holdoutItems(items: number, fraction: number, seed: number): num
  * pretraining first (`pretrainItems` of them, whatever the renderings per item), then each scene
  * pool in a fixed order. Fewer pretraining items (more renderings per item) leave more of the set
  * to the scenes; the scene pools then start earlier in the permutation, so their items change too.
+ *
+ * With `plan.reuseItems` and fewer items left after pretraining than the scenes draw, each pool
+ * gets a run of one item plus its share of the rest, in proportion to its draws, and its scenes
+ * cycle through that run in order: items repeat within a pool, never across pools. When the
+ * items suffice, the runs are exactly those above.
  */
 export function assignItems(plan: DatasetPlan, available: number, seed: number): { pretrain: number[]; scenes: Map<string, number[]> } {
   const permutation = new Random(seed).fork(1).shuffle(Array.from({ length: available }, (_, i) => i));
@@ -96,13 +122,26 @@ export function assignItems(plan: DatasetPlan, available: number, seed: number):
     return run;
   };
   const pretrain = take(plan.pretrainItems);
+  const needs = poolNeeds(plan.years);
+  const sceneItems = needs.reduce((a, b) => a + b, 0);
+  const left = available - plan.pretrainItems;
+  const cycle = plan.reuseItems && sceneItems > left;
+  // One item for each pool that draws any, the rest shared in proportion to the draws (rounded down).
+  const drawing = needs.filter((need) => need > 0).length;
+  const shares = needs.map((need) => (need === 0 ? 0 : 1 + Math.floor(((left - drawing) * need) / sceneItems)));
   const scenes = new Map<string, number[]>();
-  for (const pool of ['voc2007-trainval', 'voc2007-test', 'voc2012-trainval'] as const) {
+  SCENE_POOLS.forEach((pool, p) => {
+    let draw: (n: number) => number[] = take;
+    if (cycle) {
+      const run = take(shares[p]);
+      let next = 0;
+      draw = (n) => Array.from({ length: n }, () => run[next++ % run.length]);
+    }
     for (const year of plan.years) {
       for (const id of year.ids) {
-        if (year.pool.get(id) === pool) scenes.set(`${year.year}/${id}`, take(year.itemCounts.get(id)!));
+        if (year.pool.get(id) === pool) scenes.set(`${year.year}/${id}`, draw(year.itemCounts.get(id)!));
       }
     }
-  }
+  });
   return { pretrain, scenes };
 }

@@ -51,6 +51,33 @@ export const PRETRAIN_MAX_OUTSIDE_OFFSET = 0.1;
 /** Per-pixel texture noise amplitude of backgrounds (grey levels, ±); default of `data.appearance.background.noise`. */
 export const BACKGROUND_NOISE = 12;
 
+/**
+ * `scenes.classesByTint`: an item whose tint hue lies within a quarter turn (90°) of orange (30°)
+ * is `warm` (magenta-red, red, orange, yellow, yellow-green: 300° to 120°), any other `cool`
+ * (green, cyan, blue, violet, purple). Hues are drawn uniformly, so each tone holds half of
+ * every class's items.
+ */
+export const WARM_HUE_CENTRE = 30 / 360;
+export const WARM_HUE_HALF_WIDTH = 0.25;
+export type TintTone = 'warm' | 'cool';
+export const TINT_TONES: readonly TintTone[] = ['warm', 'cool'];
+
+/** The tone of a hue in [0, 1) (0 = red). */
+export function tintTone(hue: number): TintTone {
+  const turn = Math.abs(hue - WARM_HUE_CENTRE);
+  return Math.min(turn, 1 - turn) < WARM_HUE_HALF_WIDTH ? 'warm' : 'cool';
+}
+
+/** The class name of an item of class `className` drawn with this tint hue, under `scenes.classesByTint`. */
+export function tintClassName(className: string, hue: number): string {
+  return `${className}-${tintTone(hue)}`;
+}
+
+/** Every class of `classes` split by tone, in class order: `<c>-warm`, `<c>-cool`, ... */
+export function tintClasses(classes: readonly string[]): string[] {
+  return classes.flatMap((name) => TINT_TONES.map((tone) => `${name}-${tone}`));
+}
+
 /** What the rules need to know about one drawn item. */
 export interface ItemExtent {
   /** Box area in pixels (inclusive corners) and the image's area. */

@@ -3,7 +3,7 @@ import { Random } from '@mgta/core';
 import type { FashionMnist } from '@mgta/fashion-mnist';
 import { composePretrainImage, composeScene } from './scene.ts';
 import { resolveAppearance } from './texture.ts';
-import { objectFlags } from './rules.ts';
+import { objectFlags, tintClasses, tintClassName, tintTone } from './rules.ts';
 
 /** A fake set whose only item is a solid 28x28 square (intensity 255): its mask is the whole sprite. */
 const SQUARES: FashionMnist = {
@@ -99,6 +99,35 @@ describe('composeScene', () => {
       expect(second.label).toBe(5);
     }
     expect(occludedSeen).toBeGreaterThan(0);
+  });
+});
+
+describe('tint tones (scenes.classesByTint)', () => {
+  it('calls hues within a quarter turn of orange (300° to 120°) warm, the others cool', () => {
+    const degrees = (d: number) => d / 360;
+    for (const d of [0, 10, 30, 60, 90, 119, 301, 330, 359]) expect(tintTone(degrees(d))).toBe('warm');
+    for (const d of [121, 150, 180, 240, 270, 280, 299]) expect(tintTone(degrees(d))).toBe('cool');
+    expect(tintClassName('t-shirt', 0.95)).toBe('t-shirt-warm');
+    expect(tintClasses(['bag', 'coat'])).toEqual(['bag-warm', 'bag-cool', 'coat-warm', 'coat-cool']);
+  });
+
+  it('records the hue each object was tinted with: an opaque item is drawn in exactly that hue', () => {
+    const hueOf = ([r, g, b]: number[]): number => {
+      const max = Math.max(r, g, b), min = Math.min(r, g, b), d = max - min;
+      const h = max === r ? ((g - b) / d + 6) % 6 : max === g ? (b - r) / d + 2 : (r - g) / d + 4;
+      return h / 6;
+    };
+    const tones = new Set<string>();
+    for (let seed = 0; seed < 30; seed++) {
+      const scene = composeScene(new Random(seed), SQUARES, [0], { width: 64, height: 48, minItemScale: 0.5, maxItemScale: 0.5 });
+      const [object] = scene.objects;
+      const x = Math.round((object.bbox.xmin + object.bbox.xmax) / 2) - 1, y = Math.round((object.bbox.ymin + object.bbox.ymax) / 2) - 1;
+      const hue = hueOf(colourAt(scene.image.data, 64, x, y).split(',').map(Number));
+      const turn = Math.abs(hue - object.tintHue);
+      expect(Math.min(turn, 1 - turn)).toBeLessThan(0.01); // 8-bit rounding of saturated, bright colours
+      tones.add(tintTone(object.tintHue));
+    }
+    expect([...tones].sort()).toEqual(['cool', 'warm']);
   });
 });
 

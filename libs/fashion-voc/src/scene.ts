@@ -4,7 +4,7 @@ import type { RgbImage } from '@mgta/imaging';
 import type { BoundingBox } from '@mgta/voc';
 import { drawSprite, makeSprite, type ItemSprite } from './item.ts';
 import { MAX_OUTSIDE_OFFSET, MIN_INSIDE_FRACTION, MIN_VISIBLE_FRACTION, objectFlags, PLACEMENT_TRIES } from './rules.ts';
-import { DEFAULT_APPEARANCE, itemTint, renderBackground, type Appearance } from './texture.ts';
+import { DEFAULT_APPEARANCE, drawItemTint, itemTint, renderBackground, type Appearance } from './texture.ts';
 
 export interface SceneObject {
   /** Fashion-MNIST item index. */
@@ -15,6 +15,8 @@ export interface SceneObject {
   difficult: boolean;
   /** Fraction of the item's in-image pixels not covered by later items. */
   visibleFraction: number;
+  /** Hue of the item's tint in [0, 1) (0 = red): `scenes.classesByTint` names the object by it. */
+  tintHue: number;
 }
 
 export interface Scene {
@@ -70,7 +72,8 @@ export function composeScene(rng: Random, set: FashionMnist, items: number[], op
   const image = renderBackground(rng, width, height, appearance);
   const objects: SceneObject[] = [];
   for (const p of placed) {
-    drawSprite(image, p.sprite, p.x0, p.y0, itemTint(rng, appearance));
+    const tint = drawItemTint(rng, appearance);
+    drawSprite(image, p.sprite, p.x0, p.y0, tint.rgb);
     const bbox = maskBox(p.sprite, p.x0, p.y0, width, height);
     const flags = objectFlags({
       boxArea: (bbox.xmax - bbox.xmin + 1) * (bbox.ymax - bbox.ymin + 1),
@@ -79,7 +82,7 @@ export function composeScene(rng: Random, set: FashionMnist, items: number[], op
       inImage: p.inImage,
       visible: p.visible,
     });
-    objects.push({ item: p.item, label: set.labels[p.item], bbox, ...flags });
+    objects.push({ item: p.item, label: set.labels[p.item], bbox, ...flags, tintHue: tint.hue });
   }
   return { image, objects };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '@mgta/core';
-import { DEFAULT_APPEARANCE, itemTint, renderBackground, resolveAppearance, type Appearance } from './texture.ts';
+import { DEFAULT_APPEARANCE, drawItemTint, hsvToRgb, itemTint, renderBackground, resolveAppearance, type Appearance } from './texture.ts';
 
 const distinctColours = (data: Uint8Array): number => {
   const colours = new Set<string>();
@@ -25,6 +25,16 @@ describe('appearance', () => {
     for (let seed = 0; seed < 6; seed++) {
       expect(renderBackground(new Random(seed), 40, 30, explicit).data).toEqual(renderBackground(new Random(seed), 40, 30).data);
       expect(itemTint(new Random(seed), explicit)).toEqual(itemTint(new Random(seed)));
+    }
+  });
+
+  it('drawItemTint makes itemTint\'s draws and tells the hue', () => {
+    for (let seed = 0; seed < 6; seed++) {
+      const a = new Random(seed), b = new Random(seed);
+      const { hue, rgb } = drawItemTint(a);
+      expect(rgb).toEqual(itemTint(b));
+      expect(a.next()).toBe(b.next()); // the same number of draws
+      expect(hsvToRgb(hue, 1, 1)).toEqual(hsvToRgb(new Random(seed).next(), 1, 1));
     }
   });
 

@@ -81,8 +81,14 @@ export function backgroundColour(rng: Random, appearance: Appearance = DEFAULT_A
 }
 
 export function itemTint(rng: Random, appearance: Appearance = DEFAULT_APPEARANCE): Rgb {
+  return drawItemTint(rng, appearance).rgb;
+}
+
+/** An item tint and the hue it was drawn with (h in [0, 1)); the same draws as itemTint. */
+export function drawItemTint(rng: Random, appearance: Appearance = DEFAULT_APPEARANCE): { hue: number; rgb: Rgb } {
   const { saturation, brightness } = appearance.tint;
-  return hsvToRgb(rng.next(), rng.uniform(saturation[0], saturation[1]), rng.uniform(brightness[0], brightness[1]));
+  const hue = rng.next();
+  return { hue, rgb: hsvToRgb(hue, rng.uniform(saturation[0], saturation[1]), rng.uniform(brightness[0], brightness[1])) };
 }
 
 /** A scalar field in [0, 1] per pixel, row-major. */

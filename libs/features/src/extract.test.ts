@@ -80,6 +80,13 @@ describe('extractFeatures', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'mgta-out-')), 'test.npy');
     const first = await extractFeatures({ model: checkpoint.dir, devkit, year: '2007', split: 'test', layer: 'res4', out, cache, batchSize: 2, chunkImages: 2, device: 'cpu' });
     expect(first.fromCache).toBe(false);
+    // Where the time went: every image through ORT, the parts within the whole.
+    const timing = first.timing!;
+    expect(timing.images).toBe(3);
+    expect(timing.seconds).toBe(first.meta.seconds);
+    expect(timing.ortSeconds).toBeGreaterThan(0);
+    expect(timing.resizeSeconds).toBeGreaterThan(0);
+    expect(timing.ortSeconds + timing.inputWaitSeconds).toBeLessThanOrEqual(timing.seconds);
     const features = readNpy(out);
     expect([features.rows, features.cols]).toEqual([3, 9216]);
     const meta = JSON.parse(readFileSync(out.replace(/\.npy$/, '.json'), 'utf8'));
@@ -103,6 +110,7 @@ describe('extractFeatures', () => {
     const againOut = join(mkdtempSync(join(tmpdir(), 'mgta-out-')), 'again.npy');
     const again = await extractFeatures({ model: checkpoint.dir, devkit: copy, year: '2007', split: 'test', layer: 'res4', out: againOut, cache, device: 'cpu' });
     expect(again.fromCache).toBe(true);
+    expect(again.timing).toBeUndefined();
     const againMeta = JSON.parse(readFileSync(againOut.replace(/\.npy$/, '.json'), 'utf8'));
     expect(againMeta.data).toMatchObject({ devkit: 'VOCcopy', sha256: meta.data.sha256 });
     expect(againMeta.cache).toEqual({ hit: true, entry: meta.cache.entry });

@@ -56,6 +56,27 @@ export interface ExtractResult {
   npyPath: string;
   meta: FeatureFileMeta;
   fromCache: boolean;
+  /** Where this run's time went; absent when the features came from the cache (or a killed run's chunks). */
+  timing?: ExtractTiming;
+}
+
+/**
+ * Wall seconds of a run that computed features. Decoding (sharp, on libuv's threads) and resizing
+ * (this thread) run ahead while ONNX Runtime computes, so the parts overlap: `ortSeconds` plus
+ * `inputWaitSeconds` is the image loop's wall time, and `seconds` minus both is the rest
+ * (model load and graph, image fingerprints, session creation, chunk and cache writes).
+ */
+export interface ExtractTiming {
+  /** Images computed in this run (fewer than the split when a killed run left chunks). */
+  images: number;
+  /** The whole call, as `meta.seconds`. */
+  seconds: number;
+  /** Awaiting ORT's session.run, over every batch. */
+  ortSeconds: number;
+  /** Awaiting the next batch of decoded, resized, normalised images: the input pipeline's time that ORT did not hide. */
+  inputWaitSeconds: number;
+  /** This thread's time in the resize to the input size, whether or not ORT was running meanwhile. */
+  resizeSeconds: number;
 }
 
 const DEFAULT_CHUNK_IMAGES = 64;
@@ -93,6 +114,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
   };
 
   let fromCache = true;
+  const loop: ChunkTiming = { images: 0, ortSeconds: 0, inputWaitSeconds: 0, resizeSeconds: 0 };
   const entry = await cache.getOrBuild(keyInputs, async (tempDir) => {
     fromCache = false;
     const started = Date.now();
@@ -102,7 +124,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
       const workDir = cache.workDirOf(keyInputs);
       const features = await runChunks({
         session, model, ids, imagePaths, inputSize, layer: options.layer, workDir,
-        batchSize: options.batchSize ?? 8, chunkImages: options.chunkImages ?? DEFAULT_CHUNK_IMAGES,
+        batchSize: options.batchSize ?? 8, chunkImages: options.chunkImages ?? DEFAULT_CHUNK_IMAGES, timing: loop,
       });
       writeNpy(join(tempDir, 'features.npy'), { dtype: 'float32', rows: ids.length, cols: features.length / Math.max(1, ids.length), data: features });
       const meta: FeatureFileMeta = {
@@ -139,7 +161,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
     cache: { hit: fromCache, entry: entryName(keyInputs) },
   };
   if (options.out) writeJsonAtomic(`${options.out.replace(/\.npy$/, '')}.json`, meta);
-  return { npyPath: options.out ?? npyPath, meta, fromCache };
+  return { npyPath: options.out ?? npyPath, meta, fromCache, ...(loop.images > 0 ? { timing: { ...loop, seconds: meta.seconds } } : {}) };
 }
 
 /** Names the resize in the cache key: a new name whenever its bytes change, so that features resized another way are never served. */
@@ -169,7 +191,11 @@ interface ChunkJob {
   batchSize: number;
   chunkImages: number;
   workDir: string;
+  /** Added to as the loop runs. */
+  timing: ChunkTiming;
 }
+
+type ChunkTiming = Omit<ExtractTiming, 'seconds'>;
 
 /**
  * Runs the images in chunks of `chunkImages`, each saved to the work folder as soon as it is
@@ -192,22 +218,41 @@ async function runChunks(job: ChunkJob): Promise<Float32Array> {
     }
     const parts: Float32Array[] = [];
     const sources = job.ids.slice(start, end).map((id, i) => ({ id, path: job.imagePaths[start + i] }));
-    for await (const batch of streamBatches(sources, {
+    const { timing } = job;
+    const batches = streamBatches(sources, {
       batchSize: job.batchSize,
-      transform: (image) => classificationTransform(image, job.inputSize),
+      transform: (image) => {
+        const begun = performance.now();
+        const resized = classificationTransform(image, job.inputSize);
+        timing.resizeSeconds += (performance.now() - begun) / 1000;
+        return resized;
+      },
       normalization: job.model.normalization,
       concurrency: job.batchSize * 2,
-    })) {
-      const input = new ort.Tensor('float32', batch.tensor, batch.shape);
-      const outputs = await job.session.run({ [job.model.inputName]: input });
-      const features = outputs[FEATURES_OUTPUT];
-      if (!features || features.dims.length !== 2 || features.dims[0] !== batch.ids.length) {
-        throw new InputError(job.model.path, `the pooled ${job.layer} features came back as [${features?.dims.join(', ')}], not [${batch.ids.length}, D]`);
+    });
+    try {
+      for (;;) {
+        const waited = performance.now();
+        const next = await batches.next();
+        timing.inputWaitSeconds += (performance.now() - waited) / 1000;
+        if (next.done) break;
+        const batch = next.value;
+        const input = new ort.Tensor('float32', batch.tensor, batch.shape);
+        const ran = performance.now();
+        const outputs = await job.session.run({ [job.model.inputName]: input });
+        timing.ortSeconds += (performance.now() - ran) / 1000;
+        timing.images += batch.ids.length;
+        const features = outputs[FEATURES_OUTPUT];
+        if (!features || features.dims.length !== 2 || features.dims[0] !== batch.ids.length) {
+          throw new InputError(job.model.path, `the pooled ${job.layer} features came back as [${features?.dims.join(', ')}], not [${batch.ids.length}, D]`);
+        }
+        parts.push((features.data as Float32Array).slice());
+        input.dispose?.();
+        for (const output of Object.values(outputs)) output.dispose?.();
+        progress.tick(batch.ids.length);
       }
-      parts.push((features.data as Float32Array).slice());
-      input.dispose?.();
-      for (const output of Object.values(outputs)) output.dispose?.();
-      progress.tick(batch.ids.length);
+    } finally {
+      await batches.return(undefined); // as for-await does on an early exit
     }
     const chunk = concat(parts);
     checkFinite(chunk, job.model.path);

@@ -76,6 +76,27 @@ describe('parseDataPreset: the optional nuisance settings', () => {
       .toThrow(`${FILE}: data.pretrain.holdoutFraktion: unknown key; did you mean "holdoutFraction"?`);
   });
 
+  it('reads the optional scene settings (sizes, classesByTint, reuseItems) and refuses bad ones', () => {
+    const scenes = (change: (scenes: Json) => void) => parseDataPreset(withData((d) => { d.scenes.minSize = 64; d.scenes.maxSize = 500; change(d.scenes); }), FILE) as FashionVocDataPreset;
+    expect(Object.keys(scenes(() => {}).scenes)).toEqual(['minSize', 'maxSize', 'maxItems', 'minItemScale', 'maxItemScale', 'jpegQuality']);
+    expect(scenes((s) => { s.sizes = [[500, 375], [375, 500]]; s.classesByTint = true; s.reuseItems = false; }).scenes)
+      .toMatchObject({ sizes: [[500, 375], [375, 500]], classesByTint: true, reuseItems: false });
+    const refuse = (change: (scenes: Json) => void, field: string, message: string) => {
+      expect(() => scenes(change)).toThrow(InputError);
+      expect(() => scenes(change)).toThrow(`${FILE}: data.scenes.${field}: `);
+      expect(() => scenes(change)).toThrow(message);
+    };
+    refuse((s) => { s.sizes = [[501, 375]]; }, 'sizes', 'must be a non-empty list of [width, height] with whole sides in [minSize, maxSize] = [64, 500], got [[501,375]]');
+    refuse((s) => { s.sizes = []; }, 'sizes', 'got []');
+    refuse((s) => { s.sizes = [[500]]; }, 'sizes', 'got [[500]]');
+    refuse((s) => { s.sizes = [[500, 37.5]]; }, 'sizes', 'got [[500,37.5]]');
+    refuse((s) => { s.classesByTint = 'yes'; }, 'classesByTint', 'must be true or false, got "yes"');
+    refuse((s) => { s.reuseItems = 1; }, 'reuseItems', 'must be true or false, got 1');
+    const preset = (data: Json) => ({ name: 'x', description: '', data });
+    expect(() => parsePreset(preset(withData((d) => { d.scenes.classesByTints = true; })), FILE))
+      .toThrow(`${FILE}: data.scenes.classesByTints: unknown key; did you mean "classesByTint"?`);
+  });
+
   it('parses the shipped ci preset\'s settings', () => {
     const data = loadPreset('ci').data as FashionVocDataPreset;
     expect(data.pretrain.holdoutFraction).toBe(0.1);

@@ -41,6 +41,23 @@ export interface FashionVocDataPreset {
     maxItemScale: number;
     /** JPEG quality of JPEGImages/ (VOC's own JPEGs are around quality 90). */
     jpegQuality: number;
+    /**
+     * Each scene's [width, height] drawn uniformly from this list (repeat an entry to weight it)
+     * instead of width and height each from [minSize, maxSize]; every side lies in [minSize, maxSize].
+     * E.g. PASCAL VOC's usual 500x375, 500x333, 375x500. Default: absent.
+     */
+    sizes?: Array<[number, number]>;
+    /**
+     * Name each scene object `<class>-warm` or `<class>-cool` by the hue of its tint (fashion-voc
+     * rules.ts), so the 10 item classes give 20 (VOC's count of one-vs-rest problems). Default false.
+     */
+    classesByTint?: boolean;
+    /**
+     * When the scenes need more Fashion-MNIST items than the set holds, each scene pool cycles
+     * through its share of the items instead of failing: items repeat within a pool, pools stay
+     * disjoint (for speed benchmarks at VOC's size). Default false.
+     */
+    reuseItems?: boolean;
   };
   voc2007: {
     trainval: number;
@@ -160,6 +177,7 @@ export function parseDataPreset(value: unknown, file: string): DataPreset {
     minItemScale,
     maxItemScale: check.fraction(scenesJson, 'maxItemScale', 'data.scenes', minItemScale, 1),
     jpegQuality: check.integer(scenesJson, 'jpegQuality', 'data.scenes', 50, 100),
+    ...parseSceneOptions(scenesJson, minSize, maxSize, file),
   };
 
   const voc2007Json = check.object(data.voc2007, 'data.voc2007');
@@ -225,6 +243,33 @@ function parsePretrainNuisances(
     maxCentreShift: optionalNumber(pretrain, 'maxCentreShift', field, file, 0, 0.5),
     renderingsPerItem: optionalNumber(pretrain, 'renderingsPerItem', field, file, 1, 100, true),
     holdoutFraction: optionalNumber(pretrain, 'holdoutFraction', field, file, 0, 0.5),
+  });
+}
+
+function optionalBoolean(parent: Json, key: string, field: string, file: string): boolean | undefined {
+  const value = parent[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new InputError(file, `must be true or false, got ${JSON.stringify(value)}`, { field: `${field}.${key}` });
+  return value;
+}
+
+function parseSceneOptions(
+  scenes: Json, minSize: number, maxSize: number, file: string,
+): Pick<FashionVocDataPreset['scenes'], 'sizes' | 'classesByTint' | 'reuseItems'> {
+  const field = 'data.scenes';
+  let sizes: Array<[number, number]> | undefined;
+  if (scenes.sizes !== undefined) {
+    const list = scenes.sizes;
+    const side = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= minSize && v <= maxSize;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((s) => Array.isArray(s) && s.length === 2 && side(s[0]) && side(s[1]))) {
+      throw new InputError(file, `must be a non-empty list of [width, height] with whole sides in [minSize, maxSize] = [${minSize}, ${maxSize}], got ${JSON.stringify(list)}`, { field: `${field}.sizes` });
+    }
+    sizes = list.map((s) => [s[0], s[1]] as [number, number]);
+  }
+  return defined({
+    sizes,
+    classesByTint: optionalBoolean(scenes, 'classesByTint', field, file),
+    reuseItems: optionalBoolean(scenes, 'reuseItems', field, file),
   });
 }
 

@@ -15,7 +15,7 @@ const FASHION_VOC_DATA: KeyShape = {
     background: { textures: V, saturation: V, brightness: V, contrast: V, noise: V },
     tint: { saturation: V, brightness: V },
   },
-  scenes: { minSize: V, maxSize: V, maxItems: V, minItemScale: V, maxItemScale: V, jpegQuality: V },
+  scenes: { minSize: V, maxSize: V, maxItems: V, minItemScale: V, maxItemScale: V, jpegQuality: V, sizes: V, classesByTint: V, reuseItems: V },
   voc2007: { trainval: V, test: V, valFraction: V },
   voc2012: { trainval: V, valFraction: V },
 };
