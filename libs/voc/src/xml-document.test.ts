@@ -15,7 +15,8 @@ import { parseXmlDocument, parseXmlWithLibrary } from './xml-document.ts';
  */
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const FIXTURES = join(ROOT, '..', 'shared', 'fixtures', 'voc-eval');
+// The golden fixtures sit beside the workspace, at the same absolute path as in the other evaluator tests (fixtures.test.ts).
+const FIXTURES = '/work/shared/fixtures/voc-eval';
 const FASHION_VOC = join(ROOT, 'data', 'fashion-voc');
 const ALWAYS_ARRAY = new Set(['annotation.object']);
 const FILE = 'Annotations/000001.xml';
