@@ -101,18 +101,21 @@ async function timeAeStep(width: number, size: number, batch: number, profile: P
   const adam = new Adam(params, { learningRate: 1e-3 });
   const x = nhwc(seed + 7, batch, size);
   try {
-    const timing = await timeSteps(async () => {
-      const { value, grads } = tf.variableGrads(() => autoEncoderObjective(model, x), [...params.values()]);
-      adam.apply(grads);
-      await value.data();
-      tf.dispose([value, ...Object.values(grads)]);
-    }, { reps: 3, budgetS: profile.stepBudgetS });
+    const timing = await timeSteps(() => adamStep(() => autoEncoderObjective(model, x), params, adam), { reps: 3, budgetS: profile.stepBudgetS });
     return { ...common, size, batch, msPerImage: round(timing.medianMs / batch), ...timing };
   } finally {
     adam.dispose();
     model.dispose();
     x.dispose();
   }
+}
+
+/** One timed training step: gradients of `objective` for `params`, Adam's update, and a wait for the loss (the GPU queue drains). */
+async function adamStep(objective: () => tf.Scalar, params: ReturnType<typeof trainableParams>, adam: Adam): Promise<void> {
+  const { value, grads } = tf.variableGrads(objective, [...params.values()]);
+  adam.apply(grads);
+  await value.data();
+  tf.dispose([value, ...Object.values(grads)]);
 }
 
 /** The clustering's input: the encoder to GAP-res5 in eval mode (libs/pretrain features.ts). */
@@ -142,15 +145,11 @@ async function timeSupervised(width: number, profile: Profile, seed: number, com
   const x = nhwc(seed + 9, batch, size);
   const onehot = tf.oneHot(tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
   try {
-    const timing = await timeSteps(async () => {
-      const { value, grads } = tf.variableGrads(() => {
-        const { logits } = model.forward(x, { outputs: ['logits'], batchNorm: 'train' });
-        return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
-      }, [...params.values()]);
-      adam.apply(grads);
-      await value.data();
-      tf.dispose([value, ...Object.values(grads)]);
-    }, { reps: 3, budgetS: profile.stepBudgetS });
+    const objective = (): tf.Scalar => {
+      const { logits } = model.forward(x, { outputs: ['logits'], batchNorm: 'train' });
+      return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+    };
+    const timing = await timeSteps(() => adamStep(objective, params, adam), { reps: 3, budgetS: profile.stepBudgetS });
     return { ...common, size, batch, msPerImage: round(timing.medianMs / batch), ...timing };
   } finally {
     tf.dispose([onehot, x]);
