@@ -35,6 +35,22 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/**
+ * esbuild settings of a split ESM bundle for Node 20: entries keep their names beside hashed
+ * chunks, and a banner gives the CommonJS inside bundled packages a `require` for Node's
+ * built-ins. Shared with the GPU check's bundle (benchmarks/device/scripts/bundle.mjs).
+ */
+export const NODE_ESM_BUNDLE = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+  banner: { js: "import { createRequire as __mgtaCreateRequire } from 'node:module'; const require = __mgtaCreateRequire(import.meta.url);" },
+};
+
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** MGTA_CLI_DIST (tests): another folder, which must lie inside the repository so that packages resolve from it. */
 export const DIST = process.env.MGTA_CLI_DIST ? resolve(process.env.MGTA_CLI_DIST) : join(ROOT, 'dist', 'cli');
@@ -255,17 +271,9 @@ async function buildNow(started) {
       absWorkingDir: ROOT,
       entryPoints,
       outdir: temp,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      entryNames: '[name]',
-      chunkNames: '[name]-[hash]',
+      ...NODE_ESM_BUNDLE,
       sourcemap: 'linked',
       keepNames: true,
-      // The CommonJS inside bundled packages requires Node's built-ins.
-      banner: { js: "import { createRequire as __mgtaCreateRequire } from 'node:module'; const require = __mgtaCreateRequire(import.meta.url);" },
       metafile: true,
       logLevel: 'silent',
       plugins: [plugin],

@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_ESM_BUNDLE } from '../../../apps/cli/scripts/build.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRY = 'benchmarks/device/src/check.ts';
@@ -88,16 +89,8 @@ export async function bundle(outdir) {
     absWorkingDir: ROOT,
     entryPoints,
     outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    entryNames: '[name]',
-    chunkNames: '[name]-[hash]',
+    ...NODE_ESM_BUNDLE,
     external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
-    // The CommonJS inside bundled packages requires Node's built-ins.
-    banner: { js: "import { createRequire as __mgtaCreateRequire } from 'node:module'; const require = __mgtaCreateRequire(import.meta.url);" },
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
