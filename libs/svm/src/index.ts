@@ -22,3 +22,15 @@ export {
   type SvmRunOptions,
   type WarmStartKind,
 } from './voc-svm.ts';
+export {
+  drawLowShotSets,
+  describeSkip,
+  lowShotSeed,
+  GOYAL_LOW_SHOT_K,
+  GOYAL_LOW_SHOT_SAMPLES,
+  type LowShotPlan,
+  type LowShotDraw,
+  type LowShotSkip,
+} from './low-shot-samples.ts';
+export { summarizeLowShotK, type LowShotKSummary } from './low-shot-summary.ts';
+export { runLowShotSvm, type LowShotProtocol, type LowShotResult, type LowShotRunOptions } from './low-shot-svm.ts';
