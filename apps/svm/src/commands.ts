@@ -21,6 +21,9 @@ export function registerSvmCommands(program: Command): void {
     .option('--classes <list>', 'comma-separated classes (default: classes.txt or the 20 VOC classes)')
     .option('--threads <n>', 'worker threads (default: all cores)')
     .option('--json <file>', 'also write the result as JSON')
+    .option('--low-shot [k-list]', 'also run Goyal\'s low-shot SVM: k positives and (C-1)k negatives per class (default k 1,2,4,8,16,32,64,96)')
+    .option('--low-shot-samples <n>', 'independent low-shot samples per k', '5')
+    .option('--seed <n>', 'seed of the low-shot draws', '0')
     .action(async (options: SvmVocOptions) => {
       const { runSvmVoc } = await import('./svm-voc.ts');
       await runSvmVoc(options);

@@ -115,6 +115,27 @@ describe('mgta svm-voc', () => {
     await expect(runSvmVoc({ ...args, json: labels }, { out: () => {} })).rejects.toThrow(/--json: .*cat_test\.txt is a file of the input folder/);
   });
 
+  it('--low-shot runs the low-shot SVM after the full one: table, skipped k, JSON protocol and result', async () => {
+    const { args } = fixture();
+    let printed = '';
+    const result = await runSvmVoc({ ...args, lowShot: '1,4,40', lowShotSamples: '3', seed: '2' }, { out: (t) => { printed += t; } });
+    expect(result.lowShot!.byK.map((r) => r.k)).toEqual([1, 4]);
+    expect(result.lowShot!.skipped).toEqual([expect.objectContaining({ k: 40, pool: 'positives', needed: 40 })]);
+    expect(printed).toMatch(/low-shot linear SVM .*\n +k +cost +mean +std +min +max\n +1 .*\n +4 .*\nskipped k 40: class (cat|dog) has \d+ positive training images, 40 needed\n\(3 samples per k, seed 2/);
+    const json = JSON.parse(readFileSync(args.json!, 'utf8'));
+    expect(json.protocol.lowShot).toMatchObject({ kValues: [1, 4, 40], samples: 3, seed: 2, costRule: expect.stringMatching(/highest mean over samples/) });
+    expect(json.lowShot.byK[1]).toMatchObject({ k: 4, seeds: [6, 1006, 2006], perSample: expect.any(Array) });
+    expect(json.lowShot.byK[1].mean).toBeGreaterThan(0.5); // the fixture's signal
+    expect(json.lowShot.skipped[0].reason).toMatch(/^k 40: /);
+  });
+
+  it('refuses bad --low-shot, --low-shot-samples and --seed values before any work, naming the flag', async () => {
+    const { args } = fixture();
+    await expect(runSvmVoc({ ...args, lowShot: '1,two' }, { out: () => {} })).rejects.toThrow(/--low-shot: "1,two": "two" is not a positive integer/);
+    await expect(runSvmVoc({ ...args, lowShot: true, lowShotSamples: '0' }, { out: () => {} })).rejects.toThrow(/--low-shot-samples: "0" is not a positive integer/);
+    await expect(runSvmVoc({ ...args, lowShot: true, seed: '-1' }, { out: () => {} })).rejects.toThrow(/--seed: "-1" is not a non-negative integer/);
+  });
+
   it('records the inputs without this machine\'s folders', async () => {
     const { args } = fixture();
     await runSvmVoc(args, { out: () => {} });

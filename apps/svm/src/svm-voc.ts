@@ -5,9 +5,14 @@ import { recordedPath, refuseToOverwriteInput } from '@mgta/results-schema';
 import {
   COST_LISTS,
   GOYAL2019_PROTOCOL,
+  LOW_SHOT_PROTOCOL_NOTES,
   NoPositivesError,
   parseCosts,
+  parseLowShotK,
+  runLowShotSvm,
   runVocSvm,
+  type LowShotProtocol,
+  type LowShotResult,
   type SolverName,
   type SvmProtocol,
   type SvmRunResult,
@@ -15,6 +20,7 @@ import {
 import { readClassLabels, readImageSet, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { SOLVERS } from './commands.ts';
 import { checkSameFeatureSource } from './feature-provenance.ts';
+import { formatLowShotTable } from './low-shot-table.ts';
 
 export interface SvmVocOptions {
   devkit: string;
@@ -28,14 +34,21 @@ export interface SvmVocOptions {
   classes?: string;
   threads?: string;
   json?: string;
+  /** `--low-shot`: true (the bare flag: Goyal's k list) or a k list. */
+  lowShot?: string | true;
+  lowShotSamples?: string;
+  seed?: string;
 }
 
 export interface SvmVocIo {
   out: (text: string) => void;
 }
 
-/** `mgta svm-voc`: the VOC07 linear-SVM benchmark on frozen features (.npy + ids .json). */
-export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t) => process.stdout.write(t) }): Promise<SvmRunResult> {
+/**
+ * `mgta svm-voc`: the VOC07 linear-SVM benchmark on frozen features (.npy + ids .json), and with
+ * `--low-shot` Goyal's low-shot SVM on the same features after it.
+ */
+export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t) => process.stdout.write(t) }): Promise<SvmRunResult & { lowShot?: LowShotResult }> {
   const solver = options.solver as SolverName;
   if (!SOLVERS.includes(solver)) throw new InputError('--solver', `"${options.solver}" is not one of ${SOLVERS.join(', ')}`);
   let costs: number[];
@@ -46,6 +59,7 @@ export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t
   }
   const threads = options.threads === undefined ? undefined : Number(options.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new InputError('--threads', `"${options.threads}" is not a non-negative integer`);
+  const lowShot = parseLowShotOptions(options);
 
   const yearDir = resolveYearDir(options.devkit, options.year);
   if (options.json !== undefined) {
@@ -86,18 +100,57 @@ export async function runSvmVoc(options: SvmVocOptions, io: SvmVocIo = { out: (t
     progress?.stop();
   }
   io.out(formatSvmTable(result, `VOC${options.year} linear SVM (${solver}, costs ${options.costs}): ${options.trainSplit} → ${options.testSplit}`));
+  let lowShotResult: LowShotResult | undefined;
+  if (lowShot !== undefined) {
+    let lowShotProgress: Progress | undefined;
+    let last = 0;
+    try {
+      lowShotResult = await runLowShotSvm(train.matrix, test.matrix, svmClasses, protocol, lowShot, {
+        threads,
+        onProgress: (done, all) => {
+          lowShotProgress ??= startProgress('svm-voc low-shot fits', all);
+          lowShotProgress.tick(done - last);
+          last = done;
+        },
+      });
+    } finally {
+      lowShotProgress?.stop();
+    }
+    io.out(formatLowShotTable(lowShotResult, `VOC${options.year} low-shot linear SVM (Goyal et al. 2019), test mAP over ${lowShot.samples} samples at the best cost per k`));
+  }
   if (options.json !== undefined) {
     writeJsonAtomic(options.json, {
       benchmark: 'voc07-svm',
       createdAt: new Date().toISOString(),
       dataset: { devkit: recordedPath(options.devkit), year: options.year, trainSplit: options.trainSplit, testSplit: options.testSplit },
       features: { train: recordedPath(options.train), test: recordedPath(options.test), dimensions: train.matrix.cols },
-      protocol: { ...protocol, costList: COST_LISTS[options.costs] !== undefined ? options.costs : 'explicit' },
+      protocol: {
+        ...protocol,
+        costList: COST_LISTS[options.costs] !== undefined ? options.costs : 'explicit',
+        ...(lowShot !== undefined ? { lowShot: { ...lowShot, ...LOW_SHOT_PROTOCOL_NOTES } } : {}),
+      },
       execution: { machine: machineInfo(), threads: result.threads, engine: result.engine },
       result: { ...result, classes: result.classes.map(({ testScores: _scores, ...rest }) => rest) },
+      ...(lowShotResult !== undefined ? { lowShot: lowShotResult } : {}),
     });
   }
-  return result;
+  return lowShotResult !== undefined ? { ...result, lowShot: lowShotResult } : result;
+}
+
+/** `--low-shot`, `--low-shot-samples` and `--seed`, checked before any work; undefined without `--low-shot`. */
+function parseLowShotOptions(options: SvmVocOptions): LowShotProtocol | undefined {
+  if (options.lowShot === undefined) return undefined;
+  let kValues: number[];
+  try {
+    kValues = parseLowShotK(options.lowShot);
+  } catch (error) {
+    throw new InputError('--low-shot', (error as Error).message);
+  }
+  const samples = Number(options.lowShotSamples ?? '5');
+  if (!(Number.isInteger(samples) && samples >= 1)) throw new InputError('--low-shot-samples', `"${options.lowShotSamples}" is not a positive integer`);
+  const seed = Number(options.seed ?? '0');
+  if (!(Number.isInteger(seed) && seed >= 0)) throw new InputError('--seed', `"${options.seed}" is not a non-negative integer`);
+  return { kValues, samples, seed };
 }
 
 interface LoadedFeatures {

@@ -34,3 +34,4 @@ export {
 } from './low-shot-samples.ts';
 export { summarizeLowShotK, type LowShotKSummary } from './low-shot-summary.ts';
 export { runLowShotSvm, type LowShotProtocol, type LowShotResult, type LowShotRunOptions } from './low-shot-svm.ts';
+export { parseLowShotK, LOW_SHOT_PROTOCOL_NOTES } from './low-shot-options.ts';
