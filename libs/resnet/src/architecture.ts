@@ -20,11 +20,30 @@ export interface ResNet50Architecture {
    * ResNet-50, and every checkpoint written before widths existed); written only when not 1.
    */
   width?: number;
+  /** Detectron/Caffe2 MSRA ResNet v1 (RESNETS.STRIDE_1X1): the stage stride on layerN.0.conv1, not conv2. Absent = torchvision v1.5; written only when true. */
+  stride1x1?: true;
 }
 
 /** The architecture's width multiplier, checked (1 when absent). */
 export function widthOf(architecture: Pick<ResNet50Architecture, 'width'>): number {
   return architecture.width === undefined ? DEFAULT_WIDTH : checkWidth(architecture.width, 'architecture.width');
+}
+
+/**
+ * Whether the architecture is ResNet v1 with the stage stride on the first 1x1 conv (Detectron's
+ * RESNETS.STRIDE_1X1), false for torchvision's v1.5 (absent). Only `true` or absence are valid:
+ * anything else is a bug in whoever built the object, not a variant.
+ */
+export function stride1x1Of(architecture: Pick<ResNet50Architecture, 'stride1x1'>): boolean {
+  const value: unknown = architecture.stride1x1;
+  if (value === undefined) return false;
+  if (value === true) return true;
+  throw new Error(`architecture.stride1x1 must be true or absent (absent: torchvision v1.5), got ${JSON.stringify(value)}`);
+}
+
+/** The variant fields of an architecture, spelled as stored: `{ stride1x1: true }` for v1, `{}` for v1.5. */
+export function stride1x1Field(stride1x1: boolean): Pick<ResNet50Architecture, 'stride1x1'> {
+  return stride1x1 ? { stride1x1: true } : {};
 }
 
 /** Every tensor of the architecture, in the order the checkpoint stores them. */
@@ -94,9 +113,14 @@ export function widthLabel(width: number): string {
   return `x${formatWidth(width)}`;
 }
 
+/** How a ResNet v1 (stride on the 1x1 conv) shows in descriptions and labels. */
+export const STRIDE_1X1_LABEL = 'v1 (stride on 1x1)';
+
 export function describeArchitecture(architecture: ResNet50Architecture): string {
   const width = widthOf(architecture);
-  const parts = [width === DEFAULT_WIDTH ? 'resnet50' : `resnet50 ${widthLabel(width)}`];
+  const name = width === DEFAULT_WIDTH ? 'resnet50' : `resnet50 ${widthLabel(width)}`;
+  // v1.5 keeps its text unchanged (it appears in existing messages and logs).
+  const parts = [stride1x1Of(architecture) ? `${name} ${STRIDE_1X1_LABEL}` : name];
   if (architecture.headClasses !== undefined) parts.push(`fc ${architecture.headClasses} classes`);
   if (architecture.decoder) parts.push(`decoder from ${architecture.decoderFrom ?? 'res5'}`);
   return parts.join(', ');

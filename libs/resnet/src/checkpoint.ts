@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { endianness } from 'node:os';
 import { InputError, sha256, tempPathFor, withFsWriteErrors, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
-import { describeArchitecture, inferArchitecture, shapeProblems, tensorSpecs, type ResNet50Architecture } from './architecture.ts';
+import { describeArchitecture, inferArchitecture, shapeProblems, stride1x1Field, tensorSpecs, type ResNet50Architecture } from './architecture.ts';
 import { countParameters, elementCount, formatShape, type NamedWeights } from './named-weights.ts';
 import { pixelNormalizationDefault, type PixelNormalization } from './pixel-normalization.ts';
 import { assertWeightsMatch } from './weights-check.ts';
@@ -51,6 +51,11 @@ export interface CheckpointExtras {
   training?: Record<string, unknown>;
   /** Default: pixelNormalizationDefault. */
   pixelNormalization?: PixelNormalization;
+  /**
+   * ResNet v1, the stage stride on layerN.0.conv1 (Detectron's RESNETS.STRIDE_1X1): recorded as
+   * architecture.stride1x1, since the weights' shapes cannot tell. Default false: torchvision v1.5.
+   */
+  stride1x1?: boolean;
 }
 
 export interface LoadedCheckpoint {
@@ -69,7 +74,11 @@ function assertLittleEndian(): void {
  */
 export async function saveCheckpoint(dir: string, weights: NamedWeights, extras: CheckpointExtras): Promise<CheckpointManifest> {
   assertLittleEndian();
-  const architecture = inferArchitecture(weights.keys(), (name) => weights.get(name)?.shape);
+  const architecture: ResNet50Architecture = {
+    ...inferArchitecture(weights.keys(), (name) => weights.get(name)?.shape),
+    // Only when true, so a v1.5 manifest (and its hash) is exactly what it was before variants.
+    ...stride1x1Field(extras.stride1x1 === true),
+  };
   assertWeightsMatch(architecture, weights);
 
   const specs = tensorSpecs(architecture);
@@ -233,6 +242,10 @@ function validateArchitecture(file: string, value: unknown): ResNet50Architectur
   // Absent: width 1 (every checkpoint written before widths existed). See width.ts.
   if (architecture.width !== undefined && !isValidWidth(architecture.width)) {
     throw new InputError(file, `architecture.width ${JSON.stringify(architecture.width)} is not a ResNet-50 width: it must be a positive number with 64 × width a whole number of channels (e.g. 1, 0.5, 0.25, 0.125)`, { field });
+  }
+  // Absent: torchvision v1.5 (every checkpoint written before variants). Written only when true.
+  if (architecture.stride1x1 !== undefined && architecture.stride1x1 !== true) {
+    throw new InputError(file, `architecture.stride1x1 must be true (ResNet v1, Detectron's STRIDE_1X1) or absent (torchvision v1.5), got ${JSON.stringify(architecture.stride1x1)}`, { field });
   }
   return value as ResNet50Architecture;
 }

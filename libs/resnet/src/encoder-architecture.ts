@@ -1,7 +1,8 @@
 /**
  * ResNet-50 v1.5 as torchvision builds it (torchvision/models/resnet.py; He et al. 2016, with the
  * stride on the 3x3 conv of each bottleneck as in torchvision >= 0.3), as tensor specs in
- * state_dict order.
+ * state_dict order. Detectron's v1 (stride on the 1x1) has the same tensors; only the forward
+ * pass differs (bottleneck-strides.ts).
  */
 import { batchNormSpecs, convSpec, type TensorSpec } from './tensor-spec.ts';
 import { checkWidth, scaleChannels } from './width.ts';
@@ -19,7 +20,7 @@ export interface StageSpec {
   blocks: number;
   /** Bottleneck width (planes); the block outputs width * BOTTLENECK_EXPANSION channels. */
   width: number;
-  /** Stride of the first block's 3x3 conv (v1.5). */
+  /** Stride of the first block: on its 3x3 conv2 (v1.5) or its 1x1 conv1 (v1), and its projection (bottleneck-strides.ts). */
   stride: number;
 }
 

@@ -10,8 +10,10 @@ export {
   DECODER_INTERPOLATION_SCALE, DECODER_OUTPUT_LAYER, decoderBlocks, decoderOutputLayer, decoderStages, type DecoderBlockSpec, type DecoderStageSpec,
 } from './decoder-architecture.ts';
 export {
-  describeArchitecture, inferArchitecture, inferWidth, shapeProblems, tensorSpecs, widthLabel, widthOf, type ResNet50Architecture,
+  STRIDE_1X1_LABEL, describeArchitecture, inferArchitecture, inferWidth, shapeProblems, stride1x1Field, stride1x1Of, tensorSpecs, widthLabel, widthOf,
+  type ResNet50Architecture,
 } from './architecture.ts';
+export { bottleneckStrides, type BottleneckStrides } from './bottleneck-strides.ts';
 export {
   BASE_STEM_CHANNELS, DEFAULT_WIDTH, checkWidth, formatWidth, isValidWidth, parseWidth, scaleChannels, widthFromStemChannels,
 } from './width.ts';

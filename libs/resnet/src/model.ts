@@ -4,7 +4,7 @@
  * (see pixelNormalizationDefault). Weights move in and out as NamedWeights (PyTorch layouts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeArchitecture, inferArchitecture, tensorSpecs, widthOf, type ResNet50Architecture } from './architecture.ts';
+import { describeArchitecture, inferArchitecture, stride1x1Field, stride1x1Of, tensorSpecs, widthOf, type ResNet50Architecture } from './architecture.ts';
 import { FEATURE_STRIDE, RESNET50_STAGES, type DecoderStart, type FeatureName } from './encoder-architecture.ts';
 import type { BatchNormMode, BatchNormVariables } from './batch-norm.ts';
 import { globalAveragePool } from './conv-ops.ts';
@@ -90,9 +90,13 @@ export class ResNet50 {
     };
   }
 
-  /** A model holding a copy of `weights`; the architecture is read off the names and checked. */
-  static fromNamedWeights(weights: NamedWeights): ResNet50 {
-    const architecture = inferArchitecture(weights.keys(), (name) => weights.get(name)?.shape);
+  /**
+   * A model holding a copy of `weights`; the architecture is read off the names and checked. Where
+   * the stride sits cannot be read off the weights (v1 and v1.5 have the same shapes): pass
+   * `variant` from the checkpoint's manifest (`{ stride1x1: true }` for v1); default v1.5.
+   */
+  static fromNamedWeights(weights: NamedWeights, variant: Pick<ResNet50Architecture, 'stride1x1'> = {}): ResNet50 {
+    const architecture = { ...inferArchitecture(weights.keys(), (name) => weights.get(name)?.shape), ...stride1x1Field(stride1x1Of(variant)) };
     assertWeightsMatch(architecture, weights);
     return new ResNet50(weights, architecture);
   }
@@ -100,6 +104,11 @@ export class ResNet50 {
   /** The width multiplier (1 for torchvision's ResNet-50). */
   get width(): number {
     return widthOf(this.architecture);
+  }
+
+  /** ResNet v1 (Detectron's STRIDE_1X1): each stage's stride on its first 1x1 conv; false for torchvision's v1.5. */
+  get stride1x1(): boolean {
+    return stride1x1Of(this.architecture);
   }
 
   /** torchvision's random initialisation (see init.ts), deterministic in `seed`. */
@@ -114,7 +123,7 @@ export class ResNet50 {
   forward<K extends OutputName = 'res5'>(x: tf.Tensor4D, options: ForwardOptions<K> = {}): Pick<ModelOutputs, K> {
     this.assertLive();
     const outputs: readonly OutputName[] = options.outputs ?? ['res5'];
-    const context: ForwardContext = { parameters: this.lookup, batchNorm: options.batchNorm ?? 'eval' };
+    const context: ForwardContext = { parameters: this.lookup, batchNorm: options.batchNorm ?? 'eval', stride1x1: this.stride1x1 };
     this.checkInput(x, outputs);
     return tf.tidy(() => {
       const features = encode(x, this.deepestFeature(outputs), context);
@@ -234,12 +243,12 @@ export class ResNet50 {
   }
 }
 
-/** Spells out the decoder start and drops a width of 1, so equal architectures compare equal. */
+/** Spells out the decoder start and drops a width of 1 and a v1.5 stride, so equal architectures compare equal. */
 function normalizeArchitecture(architecture: ResNet50Architecture): ResNet50Architecture {
   const normalized: ResNet50Architecture = { name: 'resnet50', decoder: architecture.decoder };
   if (architecture.decoder) normalized.decoderFrom = architecture.decoderFrom ?? 'res5';
   if (architecture.headClasses !== undefined) normalized.headClasses = architecture.headClasses;
   const width = widthOf(architecture);
   if (width !== 1) normalized.width = width;
-  return normalized;
+  return { ...normalized, ...stride1x1Field(stride1x1Of(architecture)) };
 }

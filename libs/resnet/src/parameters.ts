@@ -13,4 +13,6 @@ export interface ParameterLookup {
 export interface ForwardContext {
   parameters: ParameterLookup;
   batchNorm: BatchNormMode;
+  /** ResNet v1: each stage's stride on the first 1x1 conv (architecture.stride1x1); absent/false: v1.5. */
+  stride1x1?: boolean;
 }
