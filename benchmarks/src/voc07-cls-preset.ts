@@ -1,6 +1,7 @@
 import { InputError } from '@mgta/core';
 import { FEATURE_LAYERS, type FeatureLayer } from '@mgta/features';
 import { presetFile, type Preset } from '@mgta/presets';
+import { GOYAL_LOW_SHOT_K, GOYAL_LOW_SHOT_SAMPLES, type LowShotProtocol } from '@mgta/svm';
 import { presetModelIds } from './model-registry.ts';
 
 /** The `voc07Cls` section of a preset: which models and how the benchmark runs. */
@@ -8,6 +9,13 @@ export interface Voc07ClsPreset {
   /** Model ids under `models/<preset>/`: by default random, iae, mgta-k<K> for the pretrain section's two K, supervised. */
   models: string[];
   layer: FeatureLayer;
+  /**
+   * Layers to evaluate, each with Goyal's pooling (default: `layer` alone). `result` in the record
+   * is `layer`'s when it is swept, else the first layer's; a sweep records every layer's too.
+   */
+  layers: FeatureLayer[];
+  /** Goyal's low-shot SVM after the full one; null (the default): off. */
+  lowShot: LowShotProtocol | null;
   year: string;
   trainSplit: string;
   testSplit: string;
@@ -28,6 +36,10 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
   }
   const layer = raw.layer ?? 'res4';
   if (!FEATURE_LAYERS.includes(layer as FeatureLayer)) throw new InputError(file, `must be one of ${FEATURE_LAYERS.join(', ')}`, { field: field('layer') });
+  const layers = raw.layers ?? [layer];
+  if (!Array.isArray(layers) || layers.length === 0 || layers.some((l) => !FEATURE_LAYERS.includes(l as FeatureLayer)) || new Set(layers).size !== layers.length) {
+    throw new InputError(file, `must be a non-empty list of distinct layers from ${FEATURE_LAYERS.join(', ')}`, { field: field('layers') });
+  }
   const text = (name: string, fallback: string): string => {
     const value = raw[name] ?? fallback;
     if (typeof value !== 'string' || value.length === 0) throw new InputError(file, 'must be a non-empty string', { field: field(name) });
@@ -41,6 +53,8 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
   return {
     models: models as string[],
     layer: layer as FeatureLayer,
+    layers: layers as FeatureLayer[],
+    lowShot: lowShotSection(raw.lowShot, file),
     year: text('year', '2007'),
     trainSplit: text('trainSplit', 'trainval'),
     testSplit: text('testSplit', 'test'),
@@ -51,4 +65,27 @@ export function voc07ClsSection(preset: Preset): Voc07ClsPreset {
       seed: Number.isInteger(bootstrap.seed) ? (bootstrap.seed as number) : 0,
     },
   };
+}
+
+/**
+ * `voc07Cls.lowShot`: absent, null or false (off), true (Goyal's k list, 5 samples, seed 0), or
+ * `{"kValues": [..], "samples": n, "seed": n}` with each field optional.
+ */
+function lowShotSection(value: unknown, file: string): LowShotProtocol | null {
+  if (value === undefined || value === null || value === false) return null;
+  const defaults: LowShotProtocol = { kValues: [...GOYAL_LOW_SHOT_K], samples: GOYAL_LOW_SHOT_SAMPLES, seed: 0 };
+  if (value === true) return defaults;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(file, 'must be true, false or {"kValues": [...], "samples": n, "seed": n}', { field: 'voc07Cls.lowShot' });
+  }
+  const raw = value as Record<string, unknown>;
+  const kValues = raw.kValues ?? defaults.kValues;
+  if (!Array.isArray(kValues) || kValues.length === 0 || kValues.some((k) => !Number.isInteger(k) || k < 1) || new Set(kValues).size !== kValues.length) {
+    throw new InputError(file, 'must be a non-empty list of distinct positive integers', { field: 'voc07Cls.lowShot.kValues' });
+  }
+  const samples = raw.samples ?? defaults.samples;
+  if (!Number.isInteger(samples) || (samples as number) < 1) throw new InputError(file, 'must be a positive integer', { field: 'voc07Cls.lowShot.samples' });
+  const seed = raw.seed ?? defaults.seed;
+  if (!Number.isInteger(seed) || (seed as number) < 0) throw new InputError(file, 'must be a non-negative integer', { field: 'voc07Cls.lowShot.seed' });
+  return { kValues: kValues as number[], samples: samples as number, seed: seed as number };
 }

@@ -1,16 +1,19 @@
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { hashJson, InputError, machineInfo, sha256, writeJsonAtomic, type ContentCache } from '@mgta/core';
-import { extractFeatures, readNpy, GOYAL_POOLING, type ExtractResult } from '@mgta/features';
+import { hashJson, InputError, machineInfo, sha256, startProgress, writeJsonAtomic, type ContentCache, type Progress } from '@mgta/core';
+import { extractFeatures, readNpy, GOYAL_POOLING, type ExtractResult, type FeatureLayer } from '@mgta/features';
 import { CLASSIFICATION_SIZE } from '@mgta/imaging';
 import type { Device } from '@mgta/onnx';
 import { loadPreset } from '@mgta/presets';
 import { bootstrapMapInterval } from '@mgta/report';
 import {
   RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions,
-  type ClassAp, type EvaluationResult, type Voc07ClsModelResult, type Voc07ClsRecord,
+  type ClassAp, type EvaluationResult, type LowShotRecord, type Voc07ClsModelResult, type Voc07ClsRecord,
 } from '@mgta/results-schema';
-import { COST_LISTS, GOYAL2019_PROTOCOL, parseCosts, runVocSvm, type SvmProtocol, type SvmRunOptions, type SvmRunResult } from '@mgta/svm';
+import {
+  COST_LISTS, GOYAL2019_PROTOCOL, LOW_SHOT_PROTOCOL_NOTES, parseCosts, runLowShotSvm, runVocSvm,
+  type LowShotProtocol, type SvmProtocol, type SvmRunOptions, type SvmRunResult,
+} from '@mgta/svm';
 import { evaluateClassScores, summarize } from '@mgta/voc-eval';
 import { readClassLabels, resolveClasses, resolveYearDir } from '@mgta/voc';
 import { resolveBenchModels } from './model-registry.ts';
@@ -30,6 +33,10 @@ export interface Voc07ClsOptions {
   resultsDir?: string;
   /** Where the preset's models live; default `models/<preset>`. */
   modelsDir?: string;
+  /** Layers to evaluate (Goyal's layer sweep); default the preset's `layers` (itself default its `layer`). */
+  layers?: FeatureLayer[];
+  /** Goyal's low-shot SVM: a protocol, or null for off; default the preset's `lowShot`. */
+  lowShot?: LowShotProtocol | null;
   log?: (line: string) => void;
 }
 
@@ -51,6 +58,11 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
   const models = resolveBenchModels(preset.name, section.models, options.models, options.modelsDir);
   const costs = parseCosts(section.costs);
   const protocol: SvmProtocol = { ...GOYAL2019_PROTOCOL, costs };
+  const layers = options.layers ?? section.layers;
+  const lowShot = options.lowShot !== undefined ? options.lowShot : section.lowShot;
+  // `result` (what the tables and the regression check read) is the preset's layer when swept
+  const primaryLayer = layers.includes(section.layer) ? section.layer : layers[0];
+  const sweep = layers.length > 1 || layers[0] !== section.layer;
 
   const results: Voc07ClsRecord['models'] = {};
   const dataFingerprints: Record<string, string> = {};
@@ -58,14 +70,24 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
   let threads = 0;
   for (const model of models) {
     log(`voc07-cls: model ${model.id} (${model.path})`);
-    const run = await evaluateVoc07ClsModel({ model: model.path, devkit, yearDir, classes, section, protocol, device: options.device, threads: options.threads });
-    dataFingerprints[section.trainSplit] = run.features.train.meta.data.sha256;
-    dataFingerprints[section.testSplit] = run.features.test.meta.data.sha256;
-    executionProvider = run.features.test.meta.executionProvider;
-    threads = run.features.test.meta.threads;
-    const { evaluation } = run.result;
-    results[model.id] = { model: { name: recordedPath(model.path), sha256: run.features.train.meta.model.sha256, width: run.features.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) }, result: run.result };
-    log(`voc07-cls: ${model.id} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);
+    const byLayer: Record<string, Voc07ClsModelResult> = {};
+    let fingerprint: Voc07ClsRecord['models'][string]['model'] | undefined;
+    for (const layer of layers) {
+      const run = await evaluateVoc07ClsModel({
+        model: model.path, devkit, yearDir, classes, section: { ...section, layer }, protocol, lowShot,
+        device: options.device, threads: options.threads,
+      });
+      dataFingerprints[section.trainSplit] = run.features.train.meta.data.sha256;
+      dataFingerprints[section.testSplit] = run.features.test.meta.data.sha256;
+      executionProvider = run.features.test.meta.executionProvider;
+      threads = run.features.test.meta.threads;
+      fingerprint ??= { name: recordedPath(model.path), sha256: run.features.train.meta.model.sha256, width: run.features.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) };
+      byLayer[layer] = run.result;
+      const { evaluation } = run.result;
+      log(`voc07-cls: ${model.id}${sweep ? ` ${layer}` : ''} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);
+      if (run.result.lowShot) log(`voc07-cls: ${model.id}${sweep ? ` ${layer}` : ''} low-shot ${lowShotLine(run.result.lowShot)}`);
+    }
+    results[model.id] = { model: fingerprint!, result: byLayer[primaryLayer], ...(sweep ? { layers: byLayer } : {}) };
   }
 
   const dataName = options.devkit ? (options.dataName ?? slug(basename(resolve(options.devkit)))) : undefined;
@@ -81,10 +103,12 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
     protocol: {
       reference: 'Goyal et al. 2019, fair_self_supervision_benchmark (VISSL is the same)',
       features: {
-        layer: section.layer,
+        layer: primaryLayer,
+        layers,
         inputSize: CLASSIFICATION_SIZE,
         transform: 'resize to 224x224 ignoring aspect ratio (PIL bilinear, antialiased), no crop, no flip',
-        pooling: { ...GOYAL_POOLING[section.layer], countIncludePad: true },
+        pooling: { ...GOYAL_POOLING[primaryLayer], countIncludePad: true },
+        ...(sweep ? { poolingByLayer: Object.fromEntries(layers.map((layer) => [layer, { ...GOYAL_POOLING[layer], countIncludePad: true }])) } : {}),
         normalization: "the model's own (checkpoint manifest; torchvision ImageNet mean/std for ONNX files)",
       },
       svm: {
@@ -96,10 +120,11 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
         trainLabels: 'label 0 (difficult only) images are negatives',
       },
       testAp: 'VOC2010+ area under the monotone precision envelope (ap, the paper\'s number) and VOC2007 11-point (ap07); label 0 test images dropped',
+      ...(lowShot ? { lowShot: { ...lowShot, ...LOW_SHOT_PROTOCOL_NOTES } } : {}),
       splits: { year: section.year, train: section.trainSplit, test: section.testSplit },
       classes,
     },
-    seeds: { svm: protocol.seed, bootstrap: section.bootstrap.seed },
+    seeds: { svm: protocol.seed, bootstrap: section.bootstrap.seed, ...(lowShot ? { lowShot: lowShot.seed } : {}) },
     software: softwareVersions(['onnxruntime-node', '@tensorflow/tfjs', 'sharp']),
     execution: { machine: machineInfo(), executionProvider, threads },
     models: results,
@@ -123,6 +148,8 @@ export interface Voc07ClsModelOptions {
   classes: string[];
   section: Pick<Voc07ClsPreset, 'layer' | 'year' | 'trainSplit' | 'testSplit' | 'batchSize' | 'bootstrap'>;
   protocol: SvmProtocol;
+  /** Goyal's low-shot SVM on the same features after the full one (null or absent: off). */
+  lowShot?: LowShotProtocol | null;
   device?: Device;
   threads?: number;
   /** Feature cache; default the shared one (`features` under the cache root). */
@@ -187,7 +214,38 @@ export async function evaluateVoc07ClsModel(options: Voc07ClsModelOptions): Prom
       seconds: { extract: extractSeconds, svm: svm.seconds.total },
     };
   });
+  if (options.lowShot) {
+    const protocol = options.lowShot;
+    // not a `stage`: the Table-2 steps are what table2-e2e times, and it runs no low-shot
+    const lowShot = await (async () => {
+      let progress: Progress | undefined;
+      let last = 0;
+      try {
+        return await runLowShotSvm(
+          loaded.train, loaded.test, classes.map((name) => ({ name, trainLabels: trainLabels[name], testLabels: testLabels[name] })), options.protocol, protocol,
+          {
+            threads: options.threads,
+            onProgress: (done, all) => {
+              progress ??= startProgress(`low-shot ${section.layer} fits`, all);
+              progress.tick(done - last);
+              last = done;
+            },
+          },
+        );
+      } finally {
+        progress?.stop();
+      }
+    })();
+    result.lowShot = lowShot;
+  }
   return { result, features: { train, test }, svm };
+}
+
+/** "k 1: 12.34 ± 1.20, k 2: ..., skipped k 96 (class sheep has 40 positive training images, 96 needed)". */
+function lowShotLine(lowShot: LowShotRecord): string {
+  const parts = lowShot.byK.map((r) => `k ${r.k}: ${(100 * r.mean).toFixed(2)} ± ${(100 * r.std).toFixed(2)}`);
+  for (const skip of lowShot.skipped) parts.push(`skipped ${skip.reason}`);
+  return parts.join(', ');
 }
 
 function labelsInOrder(yearDir: string, className: string, split: string, ids: string[]): Int8Array {

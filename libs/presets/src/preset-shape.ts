@@ -53,6 +53,7 @@ const PRETRAIN: KeyShape = {
 const VOC07_CLS: KeyShape = {
   comment: V, models: V, layer: V, year: V, trainSplit: V, testSplit: V, costs: V, batchSize: V,
   bootstrap: { resamples: V, seed: V },
+  layers: V, lowShot: { kValues: V, samples: V, seed: V },
 };
 
 const PROPOSALS: KeyShape = { preNmsTopN: V, postNmsTopN: V, nmsThresh: V, minSize: V };

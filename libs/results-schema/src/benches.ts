@@ -1,4 +1,4 @@
-import type { BenchmarkRecord, EvaluationResult } from './index.ts';
+import type { BenchmarkRecord, EvaluationResult, ModelFingerprint } from './index.ts';
 
 /** A 95% bootstrap interval over test images (resampled with replacement), in AP units (0..1). */
 export interface BootstrapInterval {
@@ -17,9 +17,47 @@ export interface Voc07ClsModelResult {
   mapInterval?: BootstrapInterval;
   features: { layer: string; dimension: number; trainvalSha256: string; testSha256: string };
   seconds: { extract: number; svm: number };
+  /** Goyal's low-shot SVM on the same features, when the run asked for it. */
+  lowShot?: LowShotRecord;
 }
 
-export type Voc07ClsRecord = BenchmarkRecord<Record<string, unknown>, Voc07ClsModelResult> & { benchmark: 'voc07-cls' };
+/**
+ * Goyal et al. 2019's VOC07 low-shot SVM of one model and layer (libs/svm low-shot-svm.ts): per k,
+ * test mAP over the independent samples at the cost with the best mean, as fractions (0..1).
+ */
+export interface LowShotRecord {
+  /** The k values asked for. */
+  kValues: number[];
+  samples: number;
+  seed: number;
+  /** One per k that ran. */
+  byK: Array<{
+    k: number;
+    cost: number;
+    costIndex: number;
+    mean: number;
+    std: number;
+    min: number;
+    max: number;
+    perSample: number[];
+    meanByCost: number[];
+    /** The draw seed of each sample. */
+    seeds: number[];
+  }>;
+  /** The k values whose training split had too few images of some class. */
+  skipped: Array<{ k: number; className: string; pool: 'positives' | 'negatives'; available: number; needed: number; reason: string }>;
+  unconverged: number;
+  seconds: number;
+}
+
+/**
+ * `result` is the model's result at `protocol.features.layer`; a layer sweep (`--layers`) also
+ * records every layer's result in `layers`, in sweep order.
+ */
+export type Voc07ClsRecord = Omit<BenchmarkRecord<Record<string, unknown>, Voc07ClsModelResult>, 'models'> & {
+  benchmark: 'voc07-cls';
+  models: Record<string, { model: ModelFingerprint; result: Voc07ClsModelResult; layers?: Record<string, Voc07ClsModelResult> }>;
+};
 
 /** Scale of feature values: root mean square and largest magnitude (null in JSON: not finite). */
 export interface FeatureScaleRecord {

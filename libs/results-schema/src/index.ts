@@ -2,7 +2,7 @@ import type { MachineInfo } from '@mgta/core';
 export { softwareVersions } from './software.ts';
 export { recordedPath, repositoryRoot } from './recorded-path.ts';
 export { refuseToOverwriteInput } from './output-guard.ts';
-export type { BootstrapInterval, Voc07ClsModelResult, Voc07ClsRecord, VocDetModelResult, VocDetRecord } from './benches.ts';
+export type { BootstrapInterval, LowShotRecord, Voc07ClsModelResult, Voc07ClsRecord, VocDetModelResult, VocDetRecord } from './benches.ts';
 
 /** Bump when a field changes meaning or is removed; readers check it. */
 export const RESULTS_SCHEMA_VERSION = 1;
