@@ -15,6 +15,14 @@ export interface AvgPoolSpec {
   padding: number;
 }
 
+/**
+ * Checked against fair_self_supervision_benchmark
+ * self_supervision_benchmark/modeling/supervised/resnet_supervised_finetune_linear.py
+ * (`create_model`): conv1 is `res_conv1_bn` after its in-place ReLU, before the max pool,
+ * `AveragePool(kernel=10, stride=10, pad=4)` (64·12·12); res2..res5 are each stage's output with
+ * `_s8k16`, `_s5k13`, `_s3k8`, `_s1k6` (stride s, kernel k, no padding), the blobs that
+ * configs/benchmark_tasks/image_classification/voc07/resnet50_*_extract_features.yaml extracts.
+ */
 export const GOYAL_POOLING: Readonly<Record<FeatureLayer, AvgPoolSpec>> = {
   conv1: { kernel: 10, stride: 10, padding: 4 }, // 64 x 12 x 12 = 9216
   res2: { kernel: 16, stride: 8, padding: 0 }, // 256 x 6 x 6 = 9216
