@@ -1,14 +1,14 @@
 import { GraphBuilder } from './graph-builder.ts';
 import { foldConvBn } from './fold-batch-norm.ts';
 import {
-  LAYER_CHANNELS, blocksUpTo, formatWidth, layerChannels, stemSpec, widthNote, widthOfWeights,
-  type ConvSpec, type EncoderLayer, type NamedWeights,
+  LAYER_CHANNELS, blocksUpTo, formatWidth, layerChannels, stemSpec, variantNote, widthNote, widthOfWeights,
+  type ConvSpec, type EncoderLayer, type NamedWeights, type ResnetVariant,
 } from './resnet50-layout.ts';
 
 export const EXPORT_OPSET = 17;
 export const INPUT_NAME = 'image';
 
-export interface ExportEncoderOptions {
+export interface ExportEncoderOptions extends ResnetVariant {
   layer: EncoderLayer;
 }
 
@@ -18,6 +18,8 @@ export interface ExportEncoderOptions {
  * after the layer: conv1 (after bn1+relu, before the max pool, as in Goyal et al. 2019), res2..res5
  * (outputs of torchvision layer1..layer4). Conv/Relu/MaxPool/Add only.
  * Any width (resnet50-layout.ts): it is read off conv1.weight and every other weight must agree.
+ * `stride1x1`: Detectron's ResNet v1, the stage strides on the 1x1 conv1s (the weights cannot
+ * tell; the checkpoint's architecture.stride1x1 does). Default torchvision v1.5.
  */
 export function exportEncoderOnnx(weights: NamedWeights, options: ExportEncoderOptions): Uint8Array {
   const { layer } = options;
@@ -25,7 +27,7 @@ export function exportEncoderOnnx(weights: NamedWeights, options: ExportEncoderO
   const width = widthOfWeights(weights);
   const g = new GraphBuilder(`resnet50_${layer}`);
   g.addInput(INPUT_NAME, 'float32', ['N', 3, 'H', 'W']);
-  const blocks = blocksUpTo(layer, width);
+  const blocks = blocksUpTo(layer, width, options);
 
   // Stem (torchvision: conv1 7x7/2 pad 3 → bn1 → relu → maxpool 3x3/2 pad 1).
   let x = conv(g, weights, stemSpec(width), INPUT_NAME, '/conv1/Conv', width);
@@ -51,8 +53,10 @@ export function exportEncoderOnnx(weights: NamedWeights, options: ExportEncoderO
   });
 
   g.addOutput(layer, 'float32', ['N', layerChannels(layer, width), 'h', 'w']);
-  // Width 1 keeps its original doc string, so its exports stay byte-identical.
-  const model = width === 1 ? 'torchvision ResNet-50' : `torchvision-structured ResNet-50 x${formatWidth(width)}`;
+  // Width 1 v1.5 keeps its original doc string, so its exports stay byte-identical.
+  const model = options.stride1x1 === true
+    ? `ResNet-50${width === 1 ? '' : ` x${formatWidth(width)}`}${variantNote(options)} with torchvision names`
+    : width === 1 ? 'torchvision ResNet-50' : `torchvision-structured ResNet-50 x${formatWidth(width)}`;
   return g.toModelBytes({ opset: EXPORT_OPSET, docString: `${model} encoder up to ${layer}, BN folded (mgta)` });
 }
 

@@ -3,9 +3,10 @@ import { decodeModel, toNumber, type ModelProtoMsg } from './onnx-proto.ts';
 import { cutGraph } from './cut-graph.ts';
 import { INPUT_NAME } from './export-encoder.ts';
 import {
-  BN_EPS, ENCODER_LAYERS, STAGE_BLOCKS, convWeightShape, layerChannels, resnet50Blocks, stemSpec, widthFromStemShape, widthNote,
+  BN_EPS, ENCODER_LAYERS, STAGE_BLOCKS, convWeightShape, layerChannels, resnet50Blocks, stemSpec, variantNote, widthFromStemShape, widthNote,
   type ConvSpec, type EncoderLayer, type NamedWeights,
 } from './resnet50-layout.ts';
+import { detectStridePlacement } from './stride-placement.ts';
 import { NotResnetError, indexGraph, walkResnet, type ConvUnit, type FoundResnet, type GraphIndex } from './resnet-graph-walk.ts';
 import { floatAttribute, intAttribute, intsAttribute, readFloatTensor } from './tensor-data.ts';
 
@@ -23,6 +24,12 @@ export interface ImportedResnet {
   deepestLayer: EncoderLayer;
   /** Width multiplier, read off the stem conv (out-channels / 64): 1 for torchvision's ResNet-50. */
   width: number;
+  /**
+   * ResNet v1 (Detectron's RESNETS.STRIDE_1X1): every strided stage has its stride on the first
+   * 1x1 conv, read off the graph; false for torchvision's v1.5. The weights alone cannot tell:
+   * a checkpoint made from them must record it (saveCheckpoint's `stride1x1`).
+   */
+  stride1x1: boolean;
   /** Model bytes computing `layer`: input `image` [N,3,H,W] (dynamic), output named `layer`. */
   cut(layer: EncoderLayer): Uint8Array;
 }
@@ -35,6 +42,8 @@ const ENCODER_OPS = new Set(['Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'A
  * initializers or Constant nodes). The structure is found by walking the graph (3,4,6,3
  * bottleneck blocks), then each conv is matched to its torchvision name by position. Any width:
  * the stem conv's out-channels / 64 gives it, and every conv's shape must agree with it.
+ * Either stride placement: torchvision v1.5 or Detectron's v1 (stride on the 1x1 conv,
+ * `stride1x1`), read off the strided stages (stride-placement.ts); a mix is refused.
  * Errors name the file: `source` is used only in messages.
  */
 export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): ImportedResnet {
@@ -81,6 +90,10 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     fail((error as Error).message);
   }
 
+  const placement = detectStridePlacement(found.stages);
+  if (placement.problem) fail(placement.problem);
+  const variant = { stride1x1: placement.stride1x1 };
+
   // Match found convs to torchvision names by position, checking shapes and strides.
   const weights: NamedWeights = new Map();
   let bnFolded = true;
@@ -88,12 +101,12 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     try {
       if (readConv(index, unit, spec, weights)) bnFolded = false;
     } catch (error) {
-      if (error instanceof NotResnetError) fail(`${error.message}${widthNote(width)}`);
+      if (error instanceof NotResnetError) fail(`${error.message}${widthNote(width)}${variant.stride1x1 ? ` (expected for a ResNet-50${variantNote(variant)}, as the strided stages read)` : ''}`);
       throw error;
     }
   };
   take(found.stem, stemSpec(width));
-  const blocks = resnet50Blocks(width).filter((b) => b.stage <= counts.length);
+  const blocks = resnet50Blocks(width, variant).filter((b) => b.stage <= counts.length);
   const foundBlocks = found.stages.flat();
   blocks.forEach((spec, i) => {
     const block = foundBlocks[i];
@@ -110,6 +123,7 @@ export function importResnetOnnx(bytes: Uint8Array, source = 'model.onnx'): Impo
     layerTensors,
     deepestLayer,
     width,
+    stride1x1: variant.stride1x1,
     cut(layer: EncoderLayer): Uint8Array {
       if (!ENCODER_LAYERS.includes(layer)) throw new Error(`unknown layer ${layer}`);
       if (!layerTensors[layer]) fail(`no node produces ${layer} (layer4) output`);
@@ -184,9 +198,8 @@ function checkConvAttributes(unit: ConvUnit, spec: ConvSpec, where: string): voi
   if (group !== 1 || dilations.some((d) => d !== 1)) throw new NotResnetError(`${where}: group ${group}, dilations [${dilations}] are not supported`);
   if (autoPadValue !== 'NOTSET') throw new NotResnetError(`${where}: auto_pad ${autoPadValue} is not supported (explicit pads expected)`);
   if (strides.some((s) => s !== spec.stride)) {
-    // ResNet v1 (Caffe/MSRA) strides the first 1x1 conv; torchvision v1.5 strides the 3x3 conv.
-    const hint = spec.conv.endsWith('.conv1') && strides[0] === 2 ? ' (stride on the 1x1 conv: ResNet v1, not torchvision v1.5)' : '';
-    throw new NotResnetError(`${where}: strides [${strides}], expected [${spec.stride}, ${spec.stride}]${hint}`);
+    // The caller appends the variant (v1 or v1.5) these expectations come from.
+    throw new NotResnetError(`${where}: strides [${strides}], expected [${spec.stride}, ${spec.stride}]`);
   }
   if (pads.some((p) => p !== spec.pad)) throw new NotResnetError(`${where}: pads [${pads}], expected ${spec.pad} on each side for a ${k}x${k} conv`);
 }

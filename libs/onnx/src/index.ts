@@ -7,7 +7,7 @@ export { foldConvBn } from './fold-batch-norm.ts';
 export { appendAveragePool, type AppendPoolingOptions } from './append-pooling.ts';
 export { randomResnet50Weights } from './random-weights.ts';
 export {
-  ENCODER_LAYERS, LAYER_CHANNELS, LAYER_STRIDE, BN_EPS, resnet50Blocks, allConvs, layerChannels, stemSpec, widthOfWeights, widthFromStemShape,
-  type ConvSpec, type EncoderLayer, type NamedWeights,
+  ENCODER_LAYERS, LAYER_CHANNELS, LAYER_STRIDE, BN_EPS, resnet50Blocks, allConvs, blocksUpTo, layerChannels, stemSpec, variantNote, widthOfWeights,
+  widthFromStemShape, type ConvSpec, type EncoderLayer, type NamedWeights, type ResnetVariant,
 } from './resnet50-layout.ts';
 export { createSession, cudaProviderInstalled, DEVICES, type Device, type SessionOptions, type CreatedSession } from './session.ts';

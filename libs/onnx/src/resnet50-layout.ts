@@ -2,6 +2,8 @@
  * The torchvision ResNet-50 (v1.5) layout: which convolutions exist, their shapes and strides,
  * and the names of their weights and batch norms (torchvision/models/resnet.py: Bottleneck with
  * the stride on the 3x3 conv, `downsample` = 1x1 conv + BN on the first block of each stage).
+ * Detectron's ResNet v1 (`stride1x1`, see ResnetVariant) has the same convs and shapes; only
+ * where each stage's stride sits differs.
  */
 
 /**
@@ -65,6 +67,21 @@ export function widthNote(width: number): string {
   return width === 1 ? '' : ` at width ${formatWidth(width)} (conv1 has ${STEM_CHANNELS * width} output channels)`;
 }
 
+/**
+ * Where a stage's stride sits. torchvision v1.5 (default): on the first block's 3x3 conv2.
+ * `stride1x1`: on its 1x1 conv1, as Detectron's MSRA/Caffe2 ResNet v1 (lib/modeling/ResNet.py,
+ * bottleneck_transformation: `(str1x1, str3x3) = (stride, 1) if cfg.RESNETS.STRIDE_1X1 else (1, stride)`).
+ * The projection shortcut carries the stride in both. Mirrors libs/resnet's architecture.stride1x1.
+ */
+export interface ResnetVariant {
+  stride1x1?: boolean;
+}
+
+/** How the variant shows in messages and doc strings: '' for v1.5, ' v1 (stride on 1x1)' for v1. */
+export function variantNote(variant: ResnetVariant): string {
+  return variant.stride1x1 === true ? ' v1 (stride on 1x1)' : '';
+}
+
 export type EncoderLayer = 'conv1' | 'res2' | 'res3' | 'res4' | 'res5';
 export const ENCODER_LAYERS: EncoderLayer[] = ['conv1', 'res2', 'res3', 'res4', 'res5'];
 
@@ -110,8 +127,9 @@ export function stemSpec(width = 1): ConvSpec {
   return { ...STEM, outChannels: STEM_CHANNELS * checkWidth(width) };
 }
 
-export function resnet50Blocks(width = 1): BlockSpec[] {
+export function resnet50Blocks(width = 1, variant: ResnetVariant = {}): BlockSpec[] {
   checkWidth(width);
+  const stride1x1 = variant.stride1x1 === true;
   const blocks: BlockSpec[] = [];
   let inChannels = STEM_CHANNELS * width;
   STAGE_BLOCKS.forEach((count, s) => {
@@ -127,7 +145,11 @@ export function resnet50Blocks(width = 1): BlockSpec[] {
         stage: s + 1,
         index: i,
         name,
-        main: [conv(1, inChannels, planes, 1, 1), conv(2, planes, planes, 3, stride), conv(3, planes, outChannels, 1, 1)],
+        main: [
+          conv(1, inChannels, planes, 1, stride1x1 ? stride : 1),
+          conv(2, planes, planes, 3, stride1x1 ? 1 : stride),
+          conv(3, planes, outChannels, 1, 1),
+        ],
         downsample: i === 0
           ? { conv: `${name}.downsample.0`, bn: `${name}.downsample.1`, inChannels, outChannels, kernel: 1, stride, pad: 0 }
           : undefined,
@@ -139,13 +161,13 @@ export function resnet50Blocks(width = 1): BlockSpec[] {
 }
 
 /** Blocks needed to compute a layer (none for conv1). */
-export function blocksUpTo(layer: EncoderLayer, width = 1): BlockSpec[] {
+export function blocksUpTo(layer: EncoderLayer, width = 1, variant: ResnetVariant = {}): BlockSpec[] {
   const lastStage = { conv1: 0, res2: 1, res3: 2, res4: 3, res5: 4 }[layer];
-  return resnet50Blocks(width).filter((b) => b.stage <= lastStage);
+  return resnet50Blocks(width, variant).filter((b) => b.stage <= lastStage);
 }
 
-export function allConvs(layer: EncoderLayer = 'res5', width = 1): ConvSpec[] {
-  return [stemSpec(width), ...blocksUpTo(layer, width).flatMap((b) => (b.downsample ? [...b.main, b.downsample] : b.main))];
+export function allConvs(layer: EncoderLayer = 'res5', width = 1, variant: ResnetVariant = {}): ConvSpec[] {
+  return [stemSpec(width), ...blocksUpTo(layer, width, variant).flatMap((b) => (b.downsample ? [...b.main, b.downsample] : b.main))];
 }
 
 export function convWeightShape(spec: ConvSpec): number[] {
