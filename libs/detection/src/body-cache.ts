@@ -67,12 +67,18 @@ export class BodyFeatureSet {
   }
 }
 
-/** A res4 session: the exported encoder (exportEncoderOnnx(weights, { layer: 'res4' })). */
+/** A res4 session: the exported encoder (exportEncoderOnnx(weights, { layer: 'res4', stride1x1 })). */
 export interface BodySession {
   session: ort.InferenceSession;
   normalization: Normalization;
   /** res4 channels, 1024·width; default BODY_CHANNELS (used for the disk-space estimate). */
   channels?: number;
+  /**
+   * The session was exported as ResNet v1 (stride on the 1x1 conv, the checkpoint's
+   * architecture.stride1x1). Part of the cache key: v1 and v1.5 of the same weights give
+   * different maps under one weights sha256.
+   */
+  stride1x1?: boolean;
 }
 
 /** Resizes, normalises and runs one image through the body; returns its HWC float32 map and geometry. */
@@ -157,7 +163,7 @@ export function checkBodyMapFitsFloat16(data: Float32Array, model: string, image
 
 /**
  * The body maps of `images`, from the content-addressed cache when present (key: model weights
- * sha256, image fingerprints incl. orientation, scale, max size, layer, dtype, normalisation),
+ * sha256, ResNet v1 when so, image fingerprints incl. orientation, scale, max size, layer, dtype, normalisation),
  * else computed through ORT and stored there.
  */
 export async function bodyFeatures(images: readonly BodyImage[], options: BodyFeatureOptions): Promise<{ set: BodyFeatureSet; cached: boolean; seconds: number }> {
@@ -170,6 +176,8 @@ export async function bodyFeatures(images: readonly BodyImage[], options: BodyFe
     layer: 'res4',
     dtype: 'float16',
     normalization: options.body.normalization,
+    // Only for v1, so that every v1.5 key (and its cached maps) stays what it was.
+    ...(options.body.stride1x1 === true ? { stride1x1: true } : {}),
   };
   const compute = async (): Promise<BodyFeatureSet> => {
     const progress = startProgress(options.label ?? 'body res4', images.length);

@@ -34,6 +34,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder, foldConvBn, resnet50Blocks, stemSpec, widthOfWeights, type NamedWeights } from '@mgta/onnx';
+import { bottleneckStrides } from '@mgta/resnet';
 import { decodeImage, detectionTransform, normalize, type Normalization, type RgbImage } from '@mgta/imaging';
 import { generateBaseAnchors, shiftedAnchors } from './anchors.ts';
 import { headConfigOf, type DetectorProtocol } from './detector-protocol.ts';
@@ -45,7 +46,7 @@ export const DETECTOR_OPSET = 17;
 type Arrays = Map<string, { shape: number[]; data: Float32Array }>;
 
 export interface DetectorOnnxInputs {
-  /** The pretrained model's weights (torchvision names): conv1..res4 become the body. */
+  /** The pretrained model's weights (torchvision names): conv1..res4 become the body (ResNet v1 when protocol.stride1x1). */
   body: NamedWeights;
   /** Trained heads in tfjs layouts (HeadWeights read back to arrays). */
   heads: { trainable: Arrays; frozen: Arrays };
@@ -113,11 +114,13 @@ export function exportDetectorOnnx(inputs: DetectorOnnxInputs): Uint8Array {
     return G.one('Conv', [x, wn, bn], { kernel_shape: [w.shape[2], w.shape[3]], strides: [stride, stride], pads: [pad, pad, pad, pad], dilations: [1, 1], group: 1 });
   };
 
-  // ---- body: conv1..res4, BN folded (as exportEncoderOnnx), at the body's width (conv1 out-channels / 64).
+  // ---- body: conv1..res4, BN folded (as exportEncoderOnnx), at the body's width (conv1 out-channels / 64)
+  // and stride placement (protocol.stride1x1: ResNet v1).
   const width = widthOfWeights(inputs.body);
+  const stride1x1 = protocol.stride1x1 === true;
   let x = G.one('Relu', [conv('image', ...foldedArgs(inputs.body, stemSpec(width)))]);
   x = G.one('MaxPool', [x], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
-  for (const block of resnet50Blocks(width).filter((b) => b.stage <= 3)) {
+  for (const block of resnet50Blocks(width, { stride1x1 }).filter((b) => b.stage <= 3)) {
     let y = x;
     block.main.forEach((spec, k) => {
       y = conv(y, ...foldedArgs(inputs.body, spec));
@@ -175,15 +178,15 @@ export function exportDetectorOnnx(inputs: DetectorOnnxInputs): Uint8Array {
   const pooled = G.one('MaxRoiPool', [feat, G.one('Concat', [batchCol, rois], { axis: 1 })], { pooled_shape: [P, P], spatial_scale: { float: d.roiSpatialScale } });
   let r = pooled;
   for (let b = 0; b < 3; b++) {
-    const stride = b === 0 ? config.res5Stride : 1;
+    const strides = bottleneckStrides(b === 0 ? config.res5Stride : 1, config.stride1x1 === true);
     const affine = (convName: string, bn: string, input: string, s: number, pad: number): string => {
       const scale = heads.frozen.get(`${bn}.scale`)!.data, shift = heads.frozen.get(`${bn}.shift`)!.data;
       return conv(input, hwioToOihw(T(`${convName}.weight`), scale), shift, s, pad);
     };
-    let y = G.one('Relu', [affine(`layer4.${b}.conv1`, `layer4.${b}.bn1`, r, 1, 0)]);
-    y = G.one('Relu', [affine(`layer4.${b}.conv2`, `layer4.${b}.bn2`, y, stride, 1)]);
+    let y = G.one('Relu', [affine(`layer4.${b}.conv1`, `layer4.${b}.bn1`, r, strides.conv1, 0)]);
+    y = G.one('Relu', [affine(`layer4.${b}.conv2`, `layer4.${b}.bn2`, y, strides.conv2, 1)]);
     y = affine(`layer4.${b}.conv3`, `layer4.${b}.bn3`, y, 1, 0);
-    const shortcut = b === 0 ? affine('layer4.0.downsample.0', 'layer4.0.downsample.1', r, stride, 0) : r;
+    const shortcut = b === 0 ? affine('layer4.0.downsample.0', 'layer4.0.downsample.1', r, strides.downsample, 0) : r;
     r = G.one('Relu', [G.one('Add', [y, shortcut])]);
   }
   void res5Convs;
@@ -224,7 +227,7 @@ export function exportDetectorOnnx(inputs: DetectorOnnxInputs): Uint8Array {
   builder.addOutput('boxes', 'float32', ['K', 4]);
   builder.addOutput('scores', 'float32', ['K']);
   builder.addOutput('labels', 'int64', ['K']);
-  return builder.toModelBytes({ opset: DETECTOR_OPSET, docString: `Faster R-CNN R-50-C4, frozen body (mgta); protocol ${JSON.stringify({ reduced: protocol.reduced, scale: protocol.scale, maxSize: protocol.maxSize })}` });
+  return builder.toModelBytes({ opset: DETECTOR_OPSET, docString: `Faster R-CNN R-50-C4, frozen body (mgta); protocol ${JSON.stringify({ reduced: protocol.reduced, scale: protocol.scale, maxSize: protocol.maxSize, ...(stride1x1 ? { stride1x1 } : {}) })}` });
 }
 
 /** Anchors of the map `feat` ([1,C,h,w]): the [side,side,A,4] initializer sliced to [h,w] and flattened to [h*w*A,4]. */

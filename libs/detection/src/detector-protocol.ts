@@ -1,4 +1,5 @@
 import { InputError } from '@mgta/core';
+import { stride1x1Field, stride1x1Of, type ResNet50Architecture } from '@mgta/resnet';
 import { DETECTRON_C4_PROTOCOL, type DetectionProtocol, type ProposalParams } from './protocol.ts';
 import type { HeadConfig } from './heads.ts';
 
@@ -20,6 +21,13 @@ export interface DetectorProtocol {
   detectron: DetectionProtocol;
   rpnChannels: number;
   res5Stride: 1 | 2;
+  /**
+   * The pretrained model is ResNet v1 (Detectron's RESNETS.STRIDE_1X1: each stage's stride on its
+   * first 1x1 conv), which the frozen body and the res5 head must both honour. Not a preset
+   * setting: protocolForModel copies it from the model's architecture. Absent for torchvision
+   * v1.5, so that v1.5 run keys and records stay as they were.
+   */
+  stride1x1?: true;
   /** TRAIN.SCALES / TEST.SCALE and MAX_SIZE. */
   scale: number;
   maxSize: number;
@@ -85,6 +93,17 @@ export function paperDetectorProtocol(numClasses = 21): DetectorProtocol {
   };
 }
 
+/**
+ * The protocol a run on one pretrained model follows: the preset's, plus `stride1x1: true` when
+ * the model is ResNet v1 (its checkpoint's architecture.stride1x1), so that the run key, the
+ * saved heads and the exported detector all carry it. A v1.5 model gets the preset's protocol unchanged.
+ */
+export function protocolForModel(protocol: DetectorProtocol, architecture: Pick<ResNet50Architecture, 'stride1x1'>): DetectorProtocol {
+  const forModel: DetectorProtocol = { ...protocol };
+  delete forModel.stride1x1;
+  return { ...forModel, ...stride1x1Field(stride1x1Of(architecture)) };
+}
+
 /** `bodyChannels`: the body's res4 channels, 1024·width (default 1024: a full-width ResNet-50, BODY_CHANNELS). */
 export function headConfigOf(protocol: DetectorProtocol, bodyChannels = 1024): HeadConfig {
   return {
@@ -93,6 +112,7 @@ export function headConfigOf(protocol: DetectorProtocol, bodyChannels = 1024): H
     rpnChannels: protocol.rpnChannels,
     bodyChannels,
     res5Stride: protocol.res5Stride,
+    ...(protocol.stride1x1 === true ? { stride1x1: true } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '@mgta/core';
-import type { NamedWeights } from '@mgta/resnet';
+import { bottleneckStrides, type NamedWeights } from '@mgta/resnet';
 
 /** Shapes of the trainable heads; the full protocol (DetectorProtocol) carries these plus training settings. */
 export interface HeadConfig {
@@ -14,6 +14,12 @@ export interface HeadConfig {
   bodyChannels: number;
   /** Stride of the res5 head's first block (Detectron 2; 1 keeps a 7x7 RoIPool at 7x7). */
   res5Stride: 1 | 2;
+  /**
+   * The pretrained model is ResNet v1 (Detectron's RESNETS.STRIDE_1X1, which the res5 head built
+   * from its layer4 keeps: lib/modeling/ResNet.py add_ResNet_roi_conv5_head → add_stage): that
+   * stride on layer4.0.conv1, not conv2. Absent/false: torchvision v1.5.
+   */
+  stride1x1?: boolean;
 }
 
 /** Head tensors in tfjs layouts (conv HWIO, fc [in, out]); `frozen` holds the res5 BN affines. */
@@ -124,18 +130,19 @@ function convAffine(weights: HeadWeights, conv: string, bn: string, x: tf.Tensor
 
 /**
  * The res5 head on pooled RoIs [R,P,P,C]: torchvision layer4 (stride on the 3x3 conv and the
- * projection, as v1.5) with frozen BN affines, 'res5Stride' for the first block, global average
+ * projection, as v1.5; on the first 1x1 conv and the projection with config.stride1x1, as
+ * Detectron's v1) with frozen BN affines, 'res5Stride' for the first block, global average
  * pool, then cls_score logits [R,K] and bbox_pred [R,4K]; `features` is the pooled res5 [R,2048·width] they read.
  */
 export function roiHeadForward(weights: HeadWeights, config: HeadConfig, pooled: tf.Tensor4D): { logits: tf.Tensor2D; boxDeltas: tf.Tensor2D; features: tf.Tensor2D } {
   let x = pooled;
   for (let b = 0; b < RES5_BLOCKS; b++) {
-    const stride = b === 0 ? config.res5Stride : 1;
+    const strides = bottleneckStrides(b === 0 ? config.res5Stride : 1, config.stride1x1 === true);
     const prefix = `layer4.${b}`;
-    let y = tf.relu(convAffine(weights, `${prefix}.conv1`, `${prefix}.bn1`, x, 1, 0)) as tf.Tensor4D;
-    y = tf.relu(convAffine(weights, `${prefix}.conv2`, `${prefix}.bn2`, y, stride, 1)) as tf.Tensor4D;
+    let y = tf.relu(convAffine(weights, `${prefix}.conv1`, `${prefix}.bn1`, x, strides.conv1, 0)) as tf.Tensor4D;
+    y = tf.relu(convAffine(weights, `${prefix}.conv2`, `${prefix}.bn2`, y, strides.conv2, 1)) as tf.Tensor4D;
     y = convAffine(weights, `${prefix}.conv3`, `${prefix}.bn3`, y, 1, 0);
-    const shortcut = b === 0 ? convAffine(weights, 'layer4.0.downsample.0', 'layer4.0.downsample.1', x, stride, 0) : x;
+    const shortcut = b === 0 ? convAffine(weights, 'layer4.0.downsample.0', 'layer4.0.downsample.1', x, strides.downsample, 0) : x;
     x = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
   }
   const pool = tf.mean(x, [1, 2]) as tf.Tensor2D;

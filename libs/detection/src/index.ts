@@ -18,7 +18,7 @@ export {
 } from './body-cache.ts';
 export { initHeadWeights, disposeHeadWeights, rpnForward, roiHeadForward, res5Convs, type HeadConfig, type HeadWeights } from './heads.ts';
 export { saveDetectorHeads, loadDetectorHeads, writeTensorFolder, readTensorFolder } from './head-io.ts';
-export { paperDetectorProtocol, parseDetectionPreset, headConfigOf, learningRate, warmupIterationsOf, type DetectorProtocol, type DetSchedule } from './detector-protocol.ts';
+export { paperDetectorProtocol, parseDetectionPreset, headConfigOf, protocolForModel, learningRate, warmupIterationsOf, type DetectorProtocol, type DetSchedule } from './detector-protocol.ts';
 export {
   trainDetector, batchIndices, iterationRandom, runKey, anchorsFor, momentumUpdate,
   type TrainEntry, type TrainOptions, type TrainOutcome, type LossRow, type HeadFeatureScales, type Divergence,
