@@ -96,3 +96,44 @@ export function seriesOverStepsSpec(
     },
   };
 }
+
+/** Goyal et al. 2019's low-shot figure: test mAP against k (log₂ axis), one line per model, a ± std band over the samples. */
+export function lowShotSpec(points: Array<{ model: string; k: number; mean: number; low: number; high: number; std: number }>, title: string, colorDomain: string[]): TopLevelSpec {
+  const ks = [...new Set(points.map((p) => p.k))].sort((a, b) => a - b);
+  const x = { field: 'k', type: 'quantitative' as const, title: 'Positives per class (k)', scale: { type: 'log' as const, base: 2 }, axis: { values: ks } };
+  const color = { field: 'model', type: 'nominal' as const, title: 'Model', scale: { domain: colorDomain } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    config: CONFIG,
+    width: 420,
+    height: 240,
+    data: { values: points },
+    layer: [
+      { mark: { type: 'area', opacity: 0.15 }, encoding: { x, y: { field: 'low', type: 'quantitative', title: 'mAP (%)' }, y2: { field: 'high' }, color } },
+      {
+        mark: { type: 'line', point: true, strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mAP (%)' }, color, tooltip: [{ field: 'model' }, { field: 'k' }, { field: 'mean', format: '.1f' }, { field: 'std', format: '.1f' }] },
+      },
+    ],
+  };
+}
+
+/** Goyal et al. 2019's per-layer figure: mAP against the layer the features come from, one line per model. */
+export function layerSweepSpec(points: Array<{ model: string; layer: string; map: number }>, layers: string[], title: string, colorDomain: string[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    config: CONFIG,
+    width: 360,
+    height: 220,
+    data: { values: points },
+    mark: { type: 'line', point: true, strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'layer', type: 'ordinal', title: 'Layer', sort: layers },
+      y: { field: 'map', type: 'quantitative', title: 'mAP (%)' },
+      color: { field: 'model', type: 'nominal', title: 'Model', scale: { domain: colorDomain } },
+      tooltip: [{ field: 'model' }, { field: 'layer' }, { field: 'map', format: '.1f' }],
+    },
+  };
+}

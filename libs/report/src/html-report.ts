@@ -1,5 +1,6 @@
 import type { BootstrapInterval, EvaluationResult, Voc07ClsRecord, VocDetRecord } from '@mgta/results-schema';
-import { apBarsSpec, prCurvesSpec, renderSvg, seriesOverStepsSpec } from './charts.ts';
+import { apBarsSpec, layerSweepSpec, lowShotSpec, prCurvesSpec, renderSvg, seriesOverStepsSpec } from './charts.ts';
+import { layerPoints, lowShotKs, lowShotPoints } from './goyal-figures.ts';
 import { kFromModelId, machineText, modelWidthLabel, percent, protocolEntries, seedsText, softwareText } from './format.ts';
 import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
 import { DIAGNOSTICS_HEADER, diagnosticsCells, diagnosticsNote, diagnosticsRows } from './diagnostics-table.ts';
@@ -84,7 +85,45 @@ ${table}
 <figure>${bars}</figure>
 <h4>Precision–recall curves</h4>
 ${curves}
+${await renderLayerSweep(record, sectionModels)}
+${await renderLowShot(record, sectionModels)}
 ${provenance(record)}`;
+}
+
+/** Goyal et al. 2019's per-layer figure and table, for records with a layer sweep. */
+async function renderLayerSweep(record: Voc07ClsRecord, sectionModels: string[]): Promise<string> {
+  const { points, layers } = layerPoints(record);
+  if (points.length === 0) return '';
+  const models = [...new Set(points.map((p) => p.model))];
+  const rows = models.map((model) => `<tr><td>${modelCellHtml(model, record.models[model].model)}</td>${layers.map((layer) => {
+    const point = points.find((p) => p.model === model && p.layer === layer);
+    return `<td class="num">${point ? point.map.toFixed(1) : '-'}</td>`;
+  }).join('')}</tr>`);
+  return `<h4>mAP per layer (Goyal et al. 2019 pooling)</h4>
+<table><thead><tr><th>Model</th>${layers.map((l) => `<th>${escapeHtml(l)} (%)</th>`).join('')}</tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+<figure>${await renderSvg(layerSweepSpec(points, layers, 'VOC07 linear-SVM mAP per layer', sectionModels))}</figure>`;
+}
+
+/** Goyal et al. 2019's low-shot figure (mAP against k, ± std band) and table. */
+async function renderLowShot(record: Voc07ClsRecord, sectionModels: string[]): Promise<string> {
+  const { points, skipped } = lowShotPoints(record);
+  if (points.length === 0 && skipped.length === 0) return '';
+  const ks = lowShotKs(points);
+  const models = [...new Set([...points.map((p) => p.model), ...skipped.map((s) => s.model)])];
+  const rows = models.map((model) => `<tr><td>${modelCellHtml(model, record.models[model].model)}</td>${ks.map((k) => {
+    const point = points.find((p) => p.model === model && p.k === k);
+    return `<td class="num">${point ? `${point.mean.toFixed(1)} ± ${point.std.toFixed(1)}` : '-'}</td>`;
+  }).join('')}</tr>`);
+  const notes = [...new Set(skipped.map((s) => `<li>Skipped ${escapeHtml(s.reason)}.</li>`))];
+  return `<h4>Low-shot VOC07 linear SVM (Goyal et al. 2019)</h4>
+<p class="source">Test mAP (%), mean ± std over the independent samples of k positives and (C−1)·k negatives per class, at the cost with the best mean per k.</p>
+<table><thead><tr><th>Model</th>${ks.map((k) => `<th>k=${k}</th>`).join('')}</tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+${notes.length > 0 ? `<ul class="notes">${notes.join('')}</ul>` : ''}
+${points.length > 0 ? `<figure>${await renderSvg(lowShotSpec(points, 'Low-shot VOC07 mAP against k (mean ± std over samples)', sectionModels))}</figure>` : ''}`;
 }
 
 async function renderDetection(file: string, record: VocDetRecord, sectionModels: string[]): Promise<string> {

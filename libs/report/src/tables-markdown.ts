@@ -3,6 +3,7 @@ import { intervalText, machineText, modelWidthLabel, percent, protocolEntries, s
 import { assignPaperRows, PAPER_TABLES, notInPaperLabel, paperTable2, paperTable3 } from './paper-tables.ts';
 import { columnLabel, detColumns, type Section } from './sections.ts';
 import { DIAGNOSTICS_HEADER, diagnosticsCells, diagnosticsNote, diagnosticsRows } from './diagnostics-table.ts';
+import { layerPoints, lowShotKs, lowShotPoints } from './goyal-figures.ts';
 
 /** Table 2 follows the paper's one decimal, Table 3 its two. */
 const CLS_DIGITS = 1;
@@ -34,7 +35,7 @@ export function renderTablesMarkdown(sections: readonly Section[], generatedAt: 
 function renderSection(section: Section): string[] {
   const any = section.cls?.record ?? section.det?.record;
   const lines = [`## \`${section.name}\`: preset ${any?.preset ?? '(none recorded)'}, data ${any?.dataset.name ?? '?'}`, ''];
-  if (section.cls) lines.push(...renderTable2(section.cls.file, section.cls.record));
+  if (section.cls) lines.push(...renderTable2(section.cls.file, section.cls.record), ...renderLayerSweep(section.cls.record), ...renderLowShot(section.cls.record));
   else lines.push('_No VOC07 classification record (results/voc07-cls/) for this section._', '');
   const withFacts = section.cls?.record ?? section.det?.record;
   if (withFacts) lines.push(...renderDiagnostics(withFacts));
@@ -127,6 +128,53 @@ function renderTable3(sectionName: string, file: string, record: NonNullable<Sec
   });
   lines.push(...provenance(record, [`training iterations per column: ${iterations.join('; ')}`]), '');
   return lines;
+}
+
+/** Goyal et al. 2019's layer sweep (records with `models[id].layers`): mAP per model and layer. */
+function renderLayerSweep(record: NonNullable<Section['cls']>['record']): string[] {
+  const { points, layers } = layerPoints(record);
+  if (points.length === 0) return [];
+  const models = [...new Set(points.map((p) => p.model))];
+  const cell = (model: string, layer: string) => {
+    const point = points.find((p) => p.model === model && p.layer === layer);
+    return point ? point.map.toFixed(CLS_DIGITS) : '-';
+  };
+  return [
+    '### VOC07 linear-SVM mAP per layer (Goyal et al. 2019 pooling)',
+    '',
+    tableRow(['Model', ...layers.map((layer) => `${layer} (%)`)]),
+    tableRow(['---', ...layers.map(() => '---:')]),
+    ...models.map((model) => tableRow([modelCell(model, record.models[model].model), ...layers.map((layer) => cell(model, layer))])),
+    '',
+  ];
+}
+
+/** Goyal et al. 2019's low-shot SVM: test mAP mean ± std over the samples, per model and k. */
+function renderLowShot(record: NonNullable<Section['cls']>['record']): string[] {
+  const { points, skipped } = lowShotPoints(record);
+  if (points.length === 0 && skipped.length === 0) return [];
+  const ks = lowShotKs(points);
+  const models = [...new Set([...points.map((p) => p.model), ...skipped.map((s) => s.model)])];
+  const cell = (model: string, k: number) => {
+    const point = points.find((p) => p.model === model && p.k === k);
+    return point ? `${point.mean.toFixed(CLS_DIGITS)} ± ${point.std.toFixed(CLS_DIGITS)}` : '-';
+  };
+  const samples = [...new Set(points.map((p) => p.samples))].join('/');
+  return [
+    '### Low-shot VOC07 linear SVM (Goyal et al. 2019)',
+    '',
+    `Test mAP (%), mean ± std over ${samples || '?'} independent samples of k positives and (C−1)·k negatives per class, at the cost with the best mean per k.`,
+    '',
+    tableRow(['Model', ...ks.map((k) => `k=${k}`)]),
+    tableRow(['---', ...ks.map(() => '---:')]),
+    ...models.map((model) => tableRow([modelCell(model, record.models[model].model), ...ks.map((k) => cell(model, k))])),
+    '',
+    ...(skipped.length > 0 ? [...dedupe(skipped.map((s) => `- Skipped ${s.reason}.`)), ''] : []),
+  ];
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
 }
 
 /** The model column: its id, and its network when that is not the full-width ResNet-50 ("`id` (ResNet-50 x1/4)"). */
