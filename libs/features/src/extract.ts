@@ -41,8 +41,11 @@ export interface FeatureFileMeta {
   inputSize: number;
   transform: string;
   dimension: number;
-  /** `width`: the ResNet-50 width multiplier (absent in files written before widths: 1). */
-  model: { path: string; sha256: string; normalization: FeatureModel['normalization']; width?: number };
+  /**
+   * `width`: the ResNet-50 width multiplier (absent in files written before widths: 1).
+   * `stride1x1`: ResNet v1, stride on the 1x1 conv (absent: torchvision v1.5).
+   */
+  model: { path: string; sha256: string; normalization: FeatureModel['normalization']; width?: number; stride1x1?: true };
   data: { devkit: string; year: string; split: string; sha256: string };
   executionProvider: string;
   threads: number;
@@ -111,6 +114,8 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
     normalization: model.normalization,
     transform: FEATURE_TRANSFORM,
     pooledBy: FEATURE_POOLING_OP,
+    // A checkpoint's sha256 is its weights', the same for v1 and v1.5; only v1 adds this, so v1.5 keys are unchanged.
+    ...(model.stride1x1 === true ? { stride1x1: true } : {}),
   };
 
   let fromCache = true;
@@ -134,7 +139,7 @@ export async function extractFeatures(options: ExtractOptions): Promise<ExtractR
         inputSize,
         transform: `resize to ${inputSize}x${inputSize} ignoring aspect ratio (PIL bilinear), no crop, no flip`,
         dimension: features.length / Math.max(1, ids.length),
-        model: { path: recordedPath(options.model), sha256: model.sha256, normalization: model.normalization, width: model.width },
+        model: { path: recordedPath(options.model), sha256: model.sha256, normalization: model.normalization, width: model.width, ...(model.stride1x1 === true ? { stride1x1: true } : {}) },
         data: { devkit: recordedPath(options.devkit), year: options.year, split: options.split, sha256: dataSha256 },
         executionProvider,
         threads,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError, sha256 } from '@mgta/core';
 import { TORCHVISION_NORMALIZATION, type Normalization } from '@mgta/imaging';
 import { exportEncoderOnnx, importResnetOnnx, INPUT_NAME } from '@mgta/onnx';
-import { loadCheckpoint, MANIFEST_FILE, widthOf } from '@mgta/resnet';
+import { loadCheckpoint, MANIFEST_FILE, stride1x1Field, stride1x1Of, widthOf } from '@mgta/resnet';
 import type { FeatureLayer } from './pooling.ts';
 
 /** An encoder cut at one layer, ready for ONNX Runtime. */
@@ -18,6 +18,8 @@ export interface FeatureModel {
   sha256: string;
   /** ResNet-50 width multiplier (1 = torchvision's; res4 then has 1024·width channels). */
   width: number;
+  /** ResNet v1, stride on the 1x1 conv (the manifest's architecture.stride1x1, or read off the ONNX graph); absent: v1.5. */
+  stride1x1?: true;
 }
 
 /**
@@ -32,12 +34,13 @@ export async function loadFeatureModel(path: string, layer: FeatureLayer): Promi
     const { manifest, weights } = await loadCheckpoint(path);
     return {
       path,
-      onnx: exportEncoderOnnx(weights, { layer }),
+      onnx: exportEncoderOnnx(weights, { layer, stride1x1: stride1x1Of(manifest.architecture) }),
       inputName: INPUT_NAME,
       outputName: layer,
       normalization: manifest.pixelNormalization,
       sha256: manifest.weightsSha256,
       width: widthOf(manifest.architecture),
+      ...stride1x1Field(stride1x1Of(manifest.architecture)),
     };
   }
   const bytes = new Uint8Array(readFileSync(path));
@@ -50,5 +53,6 @@ export async function loadFeatureModel(path: string, layer: FeatureLayer): Promi
     normalization: TORCHVISION_NORMALIZATION,
     sha256: sha256(bytes),
     width: imported.width,
+    ...stride1x1Field(imported.stride1x1),
   };
 }
