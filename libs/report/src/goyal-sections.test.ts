@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LowShotRecord, Voc07ClsRecord } from '@mgta/results-schema';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderHtmlReport } from './html-report.ts';
+import { loadBenchRecords } from './read-records.ts';
 import { groupSections } from './sections.ts';
 import { renderTablesMarkdown } from './tables-markdown.ts';
 import { clsRecord, evaluation } from './test-fixtures.ts';
@@ -67,5 +71,21 @@ describe('report: Goyal low-shot and layer sections', () => {
     const plain = await renderHtmlReport(sections(clsRecord({ random: [0.1, 0.06] })), { modelsDir: '/nonexistent', generatedAt: '2026-12-01' });
     expect(plain).not.toContain('Low-shot');
     expect(plain).not.toContain('mAP per layer');
+  });
+
+  it('a record with them loads; a malformed low-shot or layer entry fails naming the field', () => {
+    const load = (rec: unknown) => {
+      const root = mkdtempSync(join(tmpdir(), 'mgta-goyal-'));
+      mkdirSync(join(root, 'voc07-cls'));
+      writeFileSync(join(root, 'voc07-cls', 'ci.json'), JSON.stringify(rec));
+      return loadBenchRecords(root);
+    };
+    expect(load(record())).toHaveLength(1);
+    const badMean = record() as unknown as { models: Record<string, { result: { lowShot: { byK: Array<{ mean: unknown }> } }; layers?: Record<string, unknown> }> };
+    badMean.models.iae.result.lowShot.byK[1].mean = 'high';
+    expect(() => load(badMean)).toThrow(/models\.iae\.result\.lowShot\.byK\[1\]\.mean: must be a finite number/);
+    const badLayer = record() as unknown as { models: Record<string, { layers?: Record<string, unknown> }> };
+    badLayer.models.iae.layers!.res5 = { evaluation: null };
+    expect(() => load(badLayer)).toThrow(/models\.iae\.layers\.res5\.evaluation: must be an object/);
   });
 });

@@ -95,7 +95,13 @@ export function parseBenchRecord(json: unknown, file: string): BenchRecord {
     const fingerprint = model.model as Record<string, unknown> | undefined;
     if (fingerprint?.width !== undefined) expectNumber(fingerprint.width, file, `models.${id}.model.width`);
     const result = expectObject(model.result, file, `models.${id}.result`);
-    if (record.benchmark === 'voc07-cls') checkClsResult(result, file, `models.${id}.result`);
+    if (record.benchmark === 'voc07-cls') {
+      checkClsResult(result, file, `models.${id}.result`);
+      if (model.layers !== undefined) {
+        const layers = expectObject(model.layers, file, `models.${id}.layers`);
+        for (const [layer, value] of Object.entries(layers)) checkClsResult(expectObject(value, file, `models.${id}.layers.${layer}`), file, `models.${id}.layers.${layer}`);
+      }
+    }
     else for (const [column, value] of Object.entries(result)) checkDetResult(value, file, `models.${id}.result.${column}`);
   }
   return record as unknown as BenchRecord;
@@ -109,6 +115,20 @@ function checkClsResult(result: Record<string, unknown>, file: string, field: st
     expectNumber(chosen.cost, file, `${field}.svm.${cls}.cost`);
   }
   if (result.mapInterval !== undefined) checkInterval(result.mapInterval, file, `${field}.mapInterval`);
+  if (result.lowShot !== undefined) checkLowShot(result.lowShot, file, `${field}.lowShot`);
+}
+
+function checkLowShot(value: unknown, file: string, field: string): void {
+  const lowShot = expectObject(value, file, field);
+  for (const key of ['byK', 'skipped'] as const) {
+    if (!Array.isArray(lowShot[key])) throw new InputError(file, `must be a list, got ${JSON.stringify(lowShot[key]) ?? 'nothing'}`, { field: `${field}.${key}` });
+  }
+  (lowShot.byK as unknown[]).forEach((entry, i) => {
+    const row = expectObject(entry, file, `${field}.byK[${i}]`);
+    for (const key of ['k', 'cost', 'mean', 'std']) expectNumber(row[key], file, `${field}.byK[${i}].${key}`);
+    if (!Array.isArray(row.perSample)) throw new InputError(file, 'must be a list of numbers', { field: `${field}.byK[${i}].perSample` });
+  });
+  (lowShot.skipped as unknown[]).forEach((entry, i) => expectString(expectObject(entry, file, `${field}.skipped[${i}]`).reason, file, `${field}.skipped[${i}].reason`));
 }
 
 function checkDetResult(value: unknown, file: string, field: string): void {
