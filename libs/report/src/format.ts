@@ -58,10 +58,17 @@ export function widthText(width: number): string {
 }
 
 /**
- * The network a record's model is, for its row label: 'ResNet-50 x1/4' for a width other than 1;
- * '' for a full-width ResNet-50 (and records from before widths), so those tables do not change.
+ * The network a record's model is, for its row label: 'ResNet-50 x1/4' for a width other than 1,
+ * 'ResNet-50 v1 (stride on 1x1)' / 'ResNet-50 x1/4 v1 (stride on 1x1)' for Detectron's ResNet v1;
+ * '' for a full-width torchvision v1.5 ResNet-50 (and records from before widths), so those tables
+ * do not change.
  */
-export function modelWidthLabel(model: Pick<ModelFingerprint, 'width'> | undefined): string {
+export function modelWidthLabel(model: Pick<ModelFingerprint, 'width' | 'stride1x1'> | undefined): string {
   const width = model?.width;
-  return width === undefined || width === 1 ? '' : `ResNet-50 x${widthText(width)}`;
+  const widthPart = width === undefined || width === 1 ? '' : ` x${widthText(width)}`;
+  if (model?.stride1x1 === true) return `ResNet-50${widthPart} ${STRIDE_1X1_TEXT}`;
+  return widthPart === '' ? '' : `ResNet-50${widthPart}`;
 }
+
+/** As libs/resnet's STRIDE_1X1_LABEL (this lib does not depend on the model code). */
+const STRIDE_1X1_TEXT = 'v1 (stride on 1x1)';

@@ -65,6 +65,11 @@ export interface ModelFingerprint extends Fingerprint {
    */
   width?: number;
   /**
+   * ResNet v1 (Detectron's RESNETS.STRIDE_1X1): each stage's stride on its first 1x1 conv, not the
+   * 3x3 as torchvision's v1.5. Written only when true; absent: v1.5 (every record before variants).
+   */
+  stride1x1?: true;
+  /**
    * Held-out diagnostics from the model's pretraining summary (k-means NMI of its feature and of
    * the pixels, supervised accuracy); absent when its data set had no holdout.txt.
    */
