@@ -33,7 +33,7 @@ export function resolveBenchModels(preset: string, presetModelIds: string[], use
     return { id, path };
   });
   for (const path of userModels) {
-    if (!existsSync(path)) throw new InputError(path, '--model does not exist (expected a checkpoint directory or an .onnx file)');
+    if (!existsSync(path)) throw new InputError(path, '--model does not exist (expected a checkpoint directory, an .onnx file or a PyTorch / safetensors / Detectron checkpoint)');
     const id = basename(resolve(path));
     if (models.some((model) => model.id === id)) throw new InputError(path, `a model with id "${id}" is already in the list`);
     models.push({ id, path });

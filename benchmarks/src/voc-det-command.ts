@@ -11,7 +11,7 @@ export function registerVocDetCommand(program: Command): void {
     .option('--preset <name>', 'ci, embedded or paper (or a preset file)', 'embedded')
     .option('--devkit <dir>', 'VOCdevkit folder (default data/fashion-voc/<preset>/VOCdevkit)')
     .option('--models <ids>', 'comma-separated model ids under models/<preset>/ (default: the preset\'s five)')
-    .option('--model <dir>', 'also run this checkpoint directory (repeatable; an .onnx file: import it first with `mgta import-onnx`)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--model <dir>', 'also run this checkpoint directory or PyTorch / safetensors / Detectron file (repeatable; an .onnx file: import it first with `mgta import-onnx`)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--models-dir <dir>', 'folder holding the model folders (default models/<preset>)')
     .option('--columns <list>', 'training sets: 07, 07+12 or both (default both)')
     .option('--device <device>', `ONNX Runtime device for inference: ${DEVICES.join(', ')}`, 'auto')

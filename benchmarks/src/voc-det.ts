@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveModelPath } from '@mgta/checkpoint-import';
 import { ContentCache, InputError, hashJson, machineInfo, writeJsonAtomic } from '@mgta/core';
 import {
   bodyFeatures, disposeHeadWeights, evaluateDet, float16Scale, formatScale, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, runKey,
@@ -82,7 +83,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
   let threads = options.threads ?? 0;
   const started = performance.now();
   for (const { id, path } of benchModels) {
-    const checkpoint = await loadCheckpoint(path);
+    const checkpoint = await loadCheckpoint(await resolveModelPath(path));
     const normalization = checkpoint.manifest.pixelNormalization as Normalization;
     const width = widthOf(checkpoint.manifest.architecture);
     const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });

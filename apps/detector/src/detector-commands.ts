@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveModelPath } from '@mgta/checkpoint-import';
 import { refuseToOverwriteInput } from '@mgta/results-schema';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import {
@@ -39,7 +40,7 @@ export async function runDetTrain(options: DetTrainOptions): Promise<void> {
   const threads = positiveInt('--threads', options.threads);
   await initBackend({ prefer: 'wasm', threads });
   const preset = loadPreset(options.preset);
-  const checkpoint = await loadCheckpoint(options.model);
+  const checkpoint = await loadCheckpoint(await resolveModelPath(options.model));
   const train07 = loadDetSplit(options.devkit, '2007', 'trainval');
   const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
   const normalization = checkpoint.manifest.pixelNormalization as Normalization;
@@ -72,7 +73,7 @@ export async function runDetTrain(options: DetTrainOptions): Promise<void> {
 }
 
 async function loadTrained(model: string, heads: string): Promise<{ protocol: DetectorProtocol; normalization: Normalization; checkpoint: Awaited<ReturnType<typeof loadCheckpoint>>; loaded: ReturnType<typeof loadDetectorHeads> }> {
-  const checkpoint = await loadCheckpoint(model);
+  const checkpoint = await loadCheckpoint(await resolveModelPath(model));
   const loaded = loadDetectorHeads(heads);
   if (loaded.meta.modelSha256 !== checkpoint.manifest.weightsSha256) throw new InputError(heads, `was trained on another model (weights sha256 ${String(loaded.meta.modelSha256)})`);
   return { protocol: loaded.meta.protocol as DetectorProtocol, normalization: checkpoint.manifest.pixelNormalization as Normalization, checkpoint, loaded };

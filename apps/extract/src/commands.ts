@@ -4,9 +4,10 @@ import { DEVICES } from '@mgta/onnx/devices';
 import { ENCODER_LAYERS } from '@mgta/onnx/layout';
 import type { ExtractCommandOptions } from './extract-command.ts';
 import type { ExportOnnxOptions, ImportOnnxOptions } from './model-io-commands.ts';
+import type { ImportCheckpointOptions } from './import-checkpoint-command.ts';
 
 /**
- * `export-onnx`, `import-onnx` and `extract`. Only the definitions load here (the layer and
+ * `export-onnx`, `import-onnx`, `import-checkpoint` and `extract`. Only the definitions load here (the layer and
  * device lists come from files free of onnxruntime-node); each action imports its
  * implementation when it runs, so `mgta --help` stays fast.
  */
@@ -31,9 +32,21 @@ export function registerExtractCommands(program: Command): void {
       await runImportOnnx(options);
     });
   program
+    .command('import-checkpoint')
+    .description('Import the ResNet-50 trunk of a PyTorch (.pth, .pth.tar, .torch), safetensors or Detectron (.pkl) file into a checkpoint; runs no code from the file')
+    .requiredOption('--from <file>', 'torchvision, MoCo v1/v2/v3, SwAV, DeepCluster-v2, DINO, VISSL, Detectron or safetensors checkpoint')
+    .requiredOption('--out <dir>', 'checkpoint directory to write')
+    .option('--prefix <prefix>', 'dotted path of the trunk inside the file when it holds several (the error lists them)')
+    .option('--pixel-normalization <name>', 'auto (Detectron\'s BGR 0-255 means for Detectron files, else torchvision\'s), torchvision or detectron', 'auto')
+    .option('--resnet-variant <v1|v1.5>', 'override the stride placement the format implies (v1: Detectron STRIDE_1X1; v1.5: torchvision)')
+    .action(async (options: ImportCheckpointOptions) => {
+      const { runImportCheckpoint } = await import('./import-checkpoint-command.ts');
+      await runImportCheckpoint(options);
+    });
+  program
     .command('extract')
     .description('frozen-network features of a VOC split (Goyal et al. 2019 pooling) → .npy + ids .json; cached and resumable')
-    .requiredOption('--model <path>', 'checkpoint directory or ONNX file (a torchvision ResNet-50 export)')
+    .requiredOption('--model <path>', 'checkpoint directory, ONNX file (a torchvision ResNet-50 export), or a PyTorch / safetensors / Detectron checkpoint file (imported once, cached by content)')
     .requiredOption('--devkit <dir>', 'VOCdevkit folder (or its VOC<year> folder)')
     .option('--year <year>', 'VOC year', '2007')
     .requiredOption('--split <split>', 'image set, e.g. trainval or test')
