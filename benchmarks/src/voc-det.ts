@@ -11,14 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { resolveModelPath } from '@mgta/checkpoint-import';
 import { ContentCache, InputError, hashJson, machineInfo, writeJsonAtomic } from '@mgta/core';
 import {
-  bodyFeatures, disposeHeadWeights, evaluateDet, float16Scale, formatScale, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, runKey,
+  bodyFeatures, disposeHeadWeights, evaluateDet, float16Scale, formatScale, imagesFingerprint, inferSplitOnnx, loadDetSplit, parseDetectionPreset, protocolForModel, runKey,
   saveDetectorHeads, trainDetector, trainEntries, warmupIterationsOf, divergenceText, type DetSplit, type DetectorProtocol, type TrainEntry,
 } from '@mgta/detection';
 import type { Normalization } from '@mgta/imaging';
 import { backendInfo, initBackend } from '@mgta/nn';
 import { createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset, type Preset } from '@mgta/presets';
-import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
+import { featureChannels, loadCheckpoint, stride1x1Field, stride1x1Of, widthOf } from '@mgta/resnet';
 import { presetModelIds, resolveBenchModels } from './model-registry.ts';
 import { pretrainingFacts } from './pretraining-facts.ts';
 import { RESULTS_SCHEMA_VERSION, recordedPath, softwareVersions, type VocDetModelResult, type VocDetRecord } from '@mgta/results-schema';
@@ -86,8 +86,11 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
     const checkpoint = await loadCheckpoint(await resolveModelPath(path));
     const normalization = checkpoint.manifest.pixelNormalization as Normalization;
     const width = widthOf(checkpoint.manifest.architecture);
-    const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads: options.threads });
-    const body = { session: bodySession.session, normalization, channels: featureChannels('res4', width) };
+    // ResNet v1 (stride on the 1x1 conv): the body, the res5 head, the run key and the record follow the model.
+    const stride1x1 = stride1x1Of(checkpoint.manifest.architecture);
+    const modelProtocol = protocolForModel(protocol, checkpoint.manifest.architecture);
+    const bodySession = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4', stride1x1 }), { device: 'cpu', threads: options.threads });
+    const body = { session: bodySession.session, normalization, channels: featureChannels('res4', width), stride1x1 };
     const common = { body, geometry, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache, model: id };
     const b07 = await bodyFeatures(withFlips(train07), { ...common, sizes: [...train07.sizes, ...train07.sizes], label: `${id} body 07` });
     const b12 = train12 ? await bodyFeatures(withFlips(train12), { ...common, sizes: [...train12.sizes, ...train12.sizes], label: `${id} body 12` }) : undefined;
@@ -102,11 +105,11 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
     for (const column of columns) {
       const entries: TrainEntry[] = column === '07' ? entries07 : [...entries07, ...entries12];
       const schedule = protocol.schedules[column];
-      const key = runKey({ protocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
+      const key = runKey({ protocol: modelProtocol, schedule, entries: entries.length, pretrainedSha256: checkpoint.manifest.weightsSha256 });
       const work = new ContentCache('det-train').workDirOf({ key, dataset: datasetSha, column });
       log(`voc-det ${preset.name} ${id} ${column}: ${entries.length} training images, ${schedule.iterations} iterations, ` +
         `base LR ${protocol.baseLr}, warm-up ${warmupIterationsOf(protocol, schedule)} (work dir ${work})`);
-      const outcome = await trainDetector({ protocol, schedule, entries, pretrained: checkpoint.weights, workDir: work, label: `${id} ${column} train` }, key);
+      const outcome = await trainDetector({ protocol: modelProtocol, schedule, entries, pretrained: checkpoint.weights, workDir: work, label: `${id} ${column} train` }, key);
       // Head features only when this call trained (a finished run read back from its work dir trains none).
       const trained = outcome.features.res5HeadInput.count > 0;
       const features = { body: bodyScale[column], ...(trained ? outcome.features : {}) };
@@ -120,9 +123,9 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
         disposeHeadWeights(outcome.weights);
         continue;
       }
-      saveDetectorHeads(join(work, 'heads'), outcome.weights, { model: id, column, protocol, modelSha256: checkpoint.manifest.weightsSha256 });
+      saveDetectorHeads(join(work, 'heads'), outcome.weights, { model: id, column, protocol: modelProtocol, modelSha256: checkpoint.manifest.weightsSha256 });
       const inference = await inferSplitOnnx({
-        body: checkpoint.weights, heads: outcome.weights, protocol, normalization, split: test, device: options.device,
+        body: checkpoint.weights, heads: outcome.weights, protocol: modelProtocol, normalization, split: test, device: options.device,
         threads: options.threads, resultsDir: join(work, 'comp4'), label: `${id} ${column} infer`,
       });
       executionProvider = inference.executionProvider;
@@ -144,7 +147,7 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${id} ${column}: VOC07 mAP ${fmt(evaluated.evaluation.map07)}, AP50 ${fmt(evaluated.ap50)}, AP75 ${fmt(evaluated.ap75)}, AP ${fmt(evaluated.apMean50to95)}; ` +
         `train ${outcome.seconds.toFixed(0)} s, inference ${inference.msPerImage.toFixed(0)} ms/image (${inference.executionProvider})`);
     }
-    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : recordedPath(path), sha256: checkpoint.manifest.weightsSha256, width, ...pretrainingFacts(path) }, result };
+    models[id] = { model: { name: path.startsWith(modelsDir) ? `${basename(modelsDir)}/${id}` : recordedPath(path), sha256: checkpoint.manifest.weightsSha256, width, ...stride1x1Field(stride1x1), ...pretrainingFacts(path) }, result };
   }
   const dataName = options.devkit ? basename(dirname(devkit)) : undefined;
   const file = resolve(options.out ?? join(ROOT, 'results', 'voc-det', `${preset.name}${dataName ? `-${dataName}` : ''}.json`));

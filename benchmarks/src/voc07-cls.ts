@@ -81,7 +81,8 @@ export async function runVoc07Cls(options: Voc07ClsOptions): Promise<{ record: V
       dataFingerprints[section.testSplit] = run.features.test.meta.data.sha256;
       executionProvider = run.features.test.meta.executionProvider;
       threads = run.features.test.meta.threads;
-      fingerprint ??= { name: recordedPath(model.path), sha256: run.features.train.meta.model.sha256, width: run.features.train.meta.model.width ?? 1, ...pretrainingFacts(model.path) };
+      fingerprint ??= { name: recordedPath(model.path), sha256: run.features.train.meta.model.sha256, width: run.features.train.meta.model.width ?? 1,
+        ...(run.features.train.meta.model.stride1x1 === true ? { stride1x1: true as const } : {}), ...pretrainingFacts(model.path) };
       byLayer[layer] = run.result;
       const { evaluation } = run.result;
       log(`voc07-cls: ${model.id}${sweep ? ` ${layer}` : ''} mAP ${(100 * (evaluation.map ?? NaN)).toFixed(2)} (11-point ${(100 * (evaluation.map07 ?? NaN)).toFixed(2)})`);

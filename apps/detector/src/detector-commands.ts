@@ -8,14 +8,14 @@ import { resolveModelPath } from '@mgta/checkpoint-import';
 import { refuseToOverwriteInput } from '@mgta/results-schema';
 import { InputError, writeJsonAtomic } from '@mgta/core';
 import {
-  bodyFeatures, disposeHeadWeights, divergenceText, evaluateDet, exportDetectorOnnx, float16Scale, formatScale, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset,
+  bodyFeatures, disposeHeadWeights, divergenceText, evaluateDet, exportDetectorOnnx, float16Scale, formatScale, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset, protocolForModel,
   readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
 } from '@mgta/detection';
 import type { Normalization } from '@mgta/imaging';
 import { initBackend } from '@mgta/nn';
 import { DEVICES, createSession, exportEncoderOnnx, type Device } from '@mgta/onnx';
 import { loadPreset } from '@mgta/presets';
-import { featureChannels, loadCheckpoint, widthOf } from '@mgta/resnet';
+import { STRIDE_1X1_LABEL, featureChannels, loadCheckpoint, stride1x1Of, widthOf } from '@mgta/resnet';
 import { COCO_STYLE_IOU_THRESHOLDS, evaluateDetectionsAtThresholds } from '@mgta/voc-eval';
 
 // The command definitions live in commands.ts (cheap to load); they import this file when a det command runs.
@@ -42,10 +42,12 @@ export async function runDetTrain(options: DetTrainOptions): Promise<void> {
   const preset = loadPreset(options.preset);
   const checkpoint = await loadCheckpoint(await resolveModelPath(options.model));
   const train07 = loadDetSplit(options.devkit, '2007', 'trainval');
-  const protocol = parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1);
+  // ResNet v1 (stride on the 1x1 conv): the body, the res5 head, the run key and the saved heads follow the model.
+  const protocol = protocolForModel(parseDetectionPreset(preset.detection, preset.name, train07.classes.length + 1), checkpoint.manifest.architecture);
+  const stride1x1 = stride1x1Of(checkpoint.manifest.architecture);
   const normalization = checkpoint.manifest.pixelNormalization as Normalization;
-  const { session } = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4' }), { device: 'cpu', threads });
-  const common = { body: { session, normalization, channels: featureChannels('res4', widthOf(checkpoint.manifest.architecture)) }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache, model: options.model };
+  const { session } = await createSession(exportEncoderOnnx(checkpoint.weights, { layer: 'res4', stride1x1 }), { device: 'cpu', threads });
+  const common = { body: { session, normalization, channels: featureChannels('res4', widthOf(checkpoint.manifest.architecture)), stride1x1 }, geometry: { scale: protocol.scale, maxSize: protocol.maxSize }, modelSha256: checkpoint.manifest.weightsSha256, cache: options.cache, model: options.model };
   const splits = options.column === '07' ? [train07] : [train07, loadDetSplit(options.devkit, '2012', 'trainval', train07.classes)];
   const entries: TrainEntry[] = [];
   const maps: Uint16Array[] = [];
@@ -76,6 +78,12 @@ async function loadTrained(model: string, heads: string): Promise<{ protocol: De
   const checkpoint = await loadCheckpoint(await resolveModelPath(model));
   const loaded = loadDetectorHeads(heads);
   if (loaded.meta.modelSha256 !== checkpoint.manifest.weightsSha256) throw new InputError(heads, `was trained on another model (weights sha256 ${String(loaded.meta.modelSha256)})`);
+  // Same weights, other stride placement (ResNet v1 vs v1.5) is another model too.
+  const headsV1 = (loaded.meta.protocol as DetectorProtocol).stride1x1 === true;
+  if (headsV1 !== stride1x1Of(checkpoint.manifest.architecture)) {
+    const variant = (v1: boolean): string => (v1 ? `ResNet ${STRIDE_1X1_LABEL}` : 'torchvision v1.5');
+    throw new InputError(heads, `was trained on the ${variant(headsV1)} body of these weights, but ${model} is ${variant(!headsV1)} (architecture.stride1x1)`);
+  }
   return { protocol: loaded.meta.protocol as DetectorProtocol, normalization: checkpoint.manifest.pixelNormalization as Normalization, checkpoint, loaded };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { InputError, sha256, writeFileAtomic } from '@mgta/core';
 import { ENCODER_LAYERS, createSession, exportEncoderOnnx, importResnetOnnx, type EncoderLayer } from '@mgta/onnx';
-import { loadCheckpoint, saveCheckpoint } from '@mgta/resnet';
+import { STRIDE_1X1_LABEL, loadCheckpoint, saveCheckpoint, stride1x1Of } from '@mgta/resnet';
 
 export interface ExportOnnxOptions {
   checkpoint: string;
@@ -24,8 +24,8 @@ export async function runExportOnnx(options: ExportOnnxOptions, print: Print = s
     throw new InputError('--layer', `unknown layer ${options.layer} (expected ${ENCODER_LAYERS.join(', ')})`);
   }
   const layer = options.layer as EncoderLayer;
-  const { weights } = await loadCheckpoint(options.checkpoint);
-  const bytes = exportEncoderOnnx(weights, { layer });
+  const { manifest, weights } = await loadCheckpoint(options.checkpoint);
+  const bytes = exportEncoderOnnx(weights, { layer, stride1x1: stride1x1Of(manifest.architecture) });
   // Check the model by running it once at 224x224 before writing it.
   const { session } = await createSession(bytes, { device: 'cpu' });
   let outputDims: number[];
@@ -53,6 +53,8 @@ export async function runImportOnnx(options: ImportOnnxOptions, print: Print = s
   }
   await saveCheckpoint(options.out, imported.weights, {
     createdBy: 'mgta import-onnx',
+    // Read off the graph (stride on the 1x1 conv): the weights alone cannot tell v1 from v1.5.
+    stride1x1: imported.stride1x1,
     training: {
       importedFrom: options.model,
       sourceSha256: sha256(bytes),
@@ -61,6 +63,6 @@ export async function runImportOnnx(options: ImportOnnxOptions, print: Print = s
       originalInputName: imported.originalInputName,
     },
   });
-  print(`read ${options.model}: opset ${imported.opset}, input ${imported.originalInputName}, ResNet-50${imported.width !== 1 ? ` at width ${imported.width}` : ''} blocks 3,4,6,3, BN ${imported.bnFolded ? 'folded (stored as identity BN carrying the conv bias)' : 'kept'}`);
+  print(`read ${options.model}: opset ${imported.opset}, input ${imported.originalInputName}, ResNet-50${imported.width !== 1 ? ` at width ${imported.width}` : ''}${imported.stride1x1 ? ` ${STRIDE_1X1_LABEL}` : ''} blocks 3,4,6,3, BN ${imported.bnFolded ? 'folded (stored as identity BN carrying the conv bias)' : 'kept'}`);
   print(`wrote checkpoint ${options.out} (${imported.weights.size} tensors, encoder only; the fc head is not imported)`);
 }

@@ -35,7 +35,7 @@ export async function recordRandomDiagnostics(request: RandomDiagnosticsRequest)
   if (!holdout) return null;
   const backend = await initBackend({ threads: request.threads });
   const checkpoint = await loadCheckpoint(request.dir);
-  const model = ResNet50.fromNamedWeights(checkpoint.weights);
+  const model = ResNet50.fromNamedWeights(checkpoint.weights, checkpoint.manifest.architecture);
   let diagnostics: PretrainDiagnostics;
   try {
     diagnostics = await modelDiagnostics(model, holdout, {
