@@ -234,7 +234,7 @@ for (const width of widths) {
     setup: {
       scale, images: { trainval: year.splits.trainval, test: year.splits.test }, classes: classes.length, objects: year.objects,
       sceneSizes: VOC07_SIZES, dataSeed: DATA_SEED, dataFingerprint: manifest.fingerprint, dataCacheEntry: `${dataCache.kind}/${dataCache.keyOf(dataInputs)}`,
-      model: { init: modelInit, width: modelWidth, sha256: run.features.train.meta.model.sha256 },
+      model: { init: modelInit, width: modelWidth, ...(run.features.train.meta.model.stride1x1 === true ? { stride1x1: true } : {}), sha256: run.features.train.meta.model.sha256 },
       layer: SECTION.layer, dimension: run.features.train.meta.dimension, batchSize: SECTION.batchSize, costList: COSTS, svmEngine: engine, bootstrapResamples: SECTION.bootstrap.resamples,
       device: run.features.train.meta.executionProvider, threads: { ort: run.features.train.meta.threads, svm: run.svm.threads },
     },
