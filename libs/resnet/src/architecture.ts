@@ -72,7 +72,10 @@ export function inferWidth(shapeOf: (name: string) => readonly number[] | undefi
   return widthFromStemChannels(conv1[0]);
 }
 
-/** Reads the architecture off a weight map (width from conv1; fc present? decoder present, from where?). */
+/**
+ * Reads the architecture off a weight map (width from conv1; fc present? decoder present, from where?).
+ * Never `stride1x1`: v1 and v1.5 have the same tensors, so the caller adds it from the source format.
+ */
 export function inferArchitecture(names: Iterable<string>, shapeOf: (name: string) => number[] | undefined): ResNet50Architecture {
   const all = new Set(names);
   const architecture: ResNet50Architecture = { name: 'resnet50', decoder: false };
