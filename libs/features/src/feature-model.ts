@@ -4,6 +4,7 @@ import { InputError, sha256 } from '@mgta/core';
 import { TORCHVISION_NORMALIZATION, type Normalization } from '@mgta/imaging';
 import { exportEncoderOnnx, importResnetOnnx, INPUT_NAME } from '@mgta/onnx';
 import { loadCheckpoint, MANIFEST_FILE, stride1x1Field, stride1x1Of, widthOf } from '@mgta/resnet';
+import { isForeignCheckpoint, resolveModelPath } from '@mgta/checkpoint-import';
 import type { FeatureLayer } from './pooling.ts';
 
 /** An encoder cut at one layer, ready for ONNX Runtime. */
@@ -23,15 +24,18 @@ export interface FeatureModel {
 }
 
 /**
- * A checkpoint directory (exported to ONNX with BN folded) or a user's ONNX file (a full
+ * A checkpoint directory (exported to ONNX with BN folded), a PyTorch / safetensors / Detectron
+ * checkpoint file (imported into a cached checkpoint directory first), or a user's ONNX file (a full
  * torchvision ResNet-50 at any width, cut at the layer by graph structure). ONNX files carry no pixel
  * normalisation, so they get torchvision's, the convention of the models users bring.
  */
 export async function loadFeatureModel(path: string, layer: FeatureLayer): Promise<FeatureModel> {
-  if (!existsSync(path)) throw new InputError(path, 'model not found (expected a checkpoint directory or an .onnx file)');
-  if (statSync(path).isDirectory()) {
-    if (!existsSync(join(path, MANIFEST_FILE))) throw new InputError(path, `not a checkpoint directory: no ${MANIFEST_FILE}`);
-    const { manifest, weights } = await loadCheckpoint(path);
+  if (!existsSync(path)) throw new InputError(path, 'model not found (expected a checkpoint directory, an .onnx file or a PyTorch / safetensors / Detectron checkpoint)');
+  if (statSync(path).isDirectory() || isForeignCheckpoint(path)) {
+    // A PyTorch / safetensors / Detectron file is imported once into a cached checkpoint folder.
+    const dir = await resolveModelPath(path);
+    if (!existsSync(join(dir, MANIFEST_FILE))) throw new InputError(path, `not a checkpoint directory: no ${MANIFEST_FILE}`);
+    const { manifest, weights } = await loadCheckpoint(dir);
     return {
       path,
       onnx: exportEncoderOnnx(weights, { layer, stride1x1: stride1x1Of(manifest.architecture) }),
