@@ -3,10 +3,10 @@ import { evaluateClassScores } from '@mgta/voc-eval';
 import { allocateArena, arenaViews, planArena, type SharedArena } from './arena.ts';
 import { drawLowShotSets, describeSkip, type LowShotSkip } from './low-shot-samples.ts';
 import { summarizeLowShotK, type LowShotKSummary } from './low-shot-summary.ts';
-import { findNonFinite, l2NormalizeRows } from './normalize.ts';
+import { l2NormalizeRows } from './normalize.ts';
 import { WorkerPool } from './pool.ts';
 import type { PathResult, SharedFeatures } from './tasks.ts';
-import type { FeatureMatrix, SvmClass, SvmProtocol } from './voc-svm.ts';
+import { checkSvmInputs, type FeatureMatrix, type SvmClass, type SvmProtocol } from './voc-svm.ts';
 
 /**
  * Goyal et al. 2019's VOC07 low-shot linear SVM (fair_self_supervision_benchmark, Benchmark task 4
@@ -68,7 +68,7 @@ export async function runLowShotSvm(
   options: LowShotRunOptions = {},
 ): Promise<LowShotResult> {
   const started = performance.now();
-  checkInputs(train, test, classes, svm);
+  checkSvmInputs(train, test, classes, svm);
   const plan = drawLowShotSets(classes.map((c) => c.trainLabels), classes.map((c) => c.name), lowShot);
   const threads = options.threads ?? availableParallelism();
   const d = train.cols;
@@ -141,18 +141,3 @@ function meanDefined(values: Array<number | null>): number {
   return defined.length === 0 ? NaN : defined.reduce((a, b) => a + b, 0) / defined.length;
 }
 
-function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], svm: SvmProtocol): void {
-  if (train.cols !== test.cols) throw new RangeError(`train features have ${train.cols} dimensions, test features ${test.cols}`);
-  if (svm.costs.length === 0) throw new RangeError('no costs given');
-  if (new Set(svm.costs).size !== svm.costs.length) throw new RangeError('a cost is listed twice');
-  for (const [name, m] of [['train', train], ['test', test]] as const) {
-    if (m.data.length !== m.rows * m.cols) throw new RangeError(`${name} features: ${m.data.length} values for shape (${m.rows}, ${m.cols})`);
-    const bad = findNonFinite(m.data, m.cols);
-    if (bad !== undefined) throw new RangeError(`${name} features: non-finite value at row ${bad.row}, column ${bad.col}`);
-  }
-  for (const cls of classes) {
-    if (cls.trainLabels.length !== train.rows || cls.testLabels.length !== test.rows) {
-      throw new RangeError(`class "${cls.name}": labels do not match the number of feature rows`);
-    }
-  }
-}

@@ -338,7 +338,11 @@ function chooseEngine(n: number, d: number, options: SvmRunOptions, simd: boolea
   return n <= (simd ? GRAM_ROWS_PER_DIM : 1) * d && n * n * 8 <= maxBytes ? 'gram' : 'linear';
 }
 
-function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], protocol: SvmProtocol): void {
+/**
+ * Shapes, costs and finiteness of an SVM job's inputs (the full benchmark and the low-shot one
+ * share it). Throws RangeError naming what is wrong.
+ */
+export function checkSvmInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], protocol: SvmProtocol): void {
   if (train.cols !== test.cols) throw new RangeError(`train features have ${train.cols} dimensions, test features ${test.cols}`);
   if (protocol.costs.length === 0) throw new RangeError('no costs given');
   if (new Set(protocol.costs).size !== protocol.costs.length) throw new RangeError('a cost is listed twice');
@@ -351,6 +355,13 @@ function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClas
     if (cls.trainLabels.length !== train.rows || cls.testLabels.length !== test.rows) {
       throw new RangeError(`class "${cls.name}": labels do not match the number of feature rows`);
     }
+  }
+}
+
+/** checkSvmInputs, and every class has a positive training image (cross-validation needs one). */
+function checkInputs(train: FeatureMatrix, test: FeatureMatrix, classes: SvmClass[], protocol: SvmProtocol): void {
+  checkSvmInputs(train, test, classes, protocol);
+  for (const cls of classes) {
     let positives = 0;
     for (let i = 0; i < train.rows; i++) if (cls.trainLabels[i] === 1) positives++;
     if (positives === 0) throw new NoPositivesError(cls.name);
