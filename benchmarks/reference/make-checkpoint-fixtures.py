@@ -150,6 +150,7 @@ ones, the global a reader must refuse):
 """
 import argparse
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -165,7 +166,6 @@ from collections import OrderedDict
 import numpy as np
 import torch
 import torch.nn as nn
-from torchvision.models.resnet import Bottleneck, ResNet
 
 SEED = 20240611
 INPUT_SHAPE = (2, 3, 64, 64)
@@ -173,31 +173,19 @@ W32 = 1 / 32
 W16 = 1 / 16
 
 
-class ResNet50Width(ResNet):
-    """torchvision's ResNet-50 with every channel count times `width` (as in
-    benchmarks/reference/onnx-width-parity.py): same module names, v1.5 strides (on the 3x3)."""
+def _parity_module():
+    """benchmarks/reference/onnx-width-parity.py, whose width-scaled ResNet-50 this script reuses."""
+    spec = importlib.util.spec_from_file_location(
+        "onnx_width_parity", os.path.join(os.path.dirname(os.path.abspath(__file__)), "onnx-width-parity.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def __init__(self, width, num_classes=1000):
-        nn.Module.__init__(self)
-        c = lambda n: int(round(n * width))
-        self._norm_layer = nn.BatchNorm2d
-        self.inplanes = c(64)
-        self.dilation = 1
-        self.groups = 1
-        self.base_width = 64
-        self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
-        self.bn1 = nn.BatchNorm2d(self.inplanes)
-        self.relu = nn.ReLU(inplace=True)
-        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
-        self.layer1 = self._make_layer(Bottleneck, c(64), 3)
-        self.layer2 = self._make_layer(Bottleneck, c(128), 4, stride=2)
-        self.layer3 = self._make_layer(Bottleneck, c(256), 6, stride=2)
-        self.layer4 = self._make_layer(Bottleneck, c(512), 3, stride=2)
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(c(512) * Bottleneck.expansion, num_classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+class ResNet50Width(_parity_module().ResNet50Width):
+    """onnx-width-parity.py's torchvision ResNet-50 with every channel count times `width` (same
+    module names, v1.5 strides on the 3x3), plus res4. Its constant BN init draws no random
+    numbers and build() overwrites every BN parameter, so the fixtures do not depend on it."""
 
     def res4(self, x):
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
