@@ -36,6 +36,8 @@ export interface TrunkCandidate {
   prefix: string;
   scheme: NamingScheme;
   width: number;
+  /** The encoder's tensors at that width (empty when the stem itself is wrong). */
+  specs: TensorSpec[];
   /** Tensors found with the right shape, out of `required`. */
   found: number;
   required: number;
@@ -61,7 +63,7 @@ export class TrunkError extends Error {}
 export function findTrunk(tensors: ReadonlyMap<string, TensorData>, source: string, prefix?: string, placeholders: ReadonlyMap<string, string> = new Map()): FoundTrunk {
   const candidates = candidatesOf(tensors);
   for (const candidate of candidates) {
-    for (const spec of tensorSpecs({ name: 'resnet50', decoder: false, ...(candidate.width !== 1 ? { width: candidate.width } : {}) })) {
+    for (const spec of candidate.specs) {
       const name = candidate.scheme.sourceName(spec.name);
       const global = name === undefined ? undefined : placeholders.get(candidate.prefix + name);
       if (global) throw new RefusedGlobalError(source, global, candidate.prefix + name!);
@@ -94,7 +96,7 @@ export function findTrunk(tensors: ReadonlyMap<string, TensorData>, source: stri
     const near = closest ? ` The closest is ${label(closest)}: ${summarise(closest)}.` : ` It holds ${tensors.size} tensors and no stem conv (conv1.weight or conv1_w).`;
     throw new TrunkError(`${source}: no complete ResNet-50 (torchvision or Detectron names) found.${near}`);
   }
-  const specs = tensorSpecs({ name: 'resnet50', decoder: false, ...(chosen.width !== 1 ? { width: chosen.width } : {}) });
+  const { specs } = chosen;
   const sources = new Map<string, TensorData | undefined>();
   for (const spec of specs) {
     const name = chosen.scheme.sourceName(spec.name);
@@ -124,12 +126,12 @@ function checkCandidate(tensors: ReadonlyMap<string, TensorData>, prefix: string
   let width = 1;
   const problems: string[] = [];
   if (stem.shape.length !== 4 || stem.shape[1] !== 3 || stem.shape[2] !== 7 || stem.shape[3] !== 7) {
-    return { prefix, scheme, width, found: 0, required: 1, problems: [`${prefix}${scheme.stem} has shape [${stem.shape}], a ResNet-50 stem is [64·w, 3, 7, 7]`] };
+    return { prefix, scheme, width, specs: [], found: 0, required: 1, problems: [`${prefix}${scheme.stem} has shape [${stem.shape}], a ResNet-50 stem is [64·w, 3, 7, 7]`] };
   }
   try {
     width = widthFromStemChannels(stem.shape[0], prefix + scheme.stem);
   } catch (error) {
-    return { prefix, scheme, width, found: 0, required: 1, problems: [(error as Error).message] };
+    return { prefix, scheme, width, specs: [], found: 0, required: 1, problems: [(error as Error).message] };
   }
   const specs = tensorSpecs({ name: 'resnet50', decoder: false, ...(width !== 1 ? { width } : {}) });
   let required = 0;
@@ -143,7 +145,7 @@ function checkCandidate(tensors: ReadonlyMap<string, TensorData>, prefix: string
     else if (tensor.shape.join() !== spec.shape.join()) problems.push(`${prefix}${name} has shape [${tensor.shape}], expected [${spec.shape}]`);
     else found++;
   }
-  return { prefix, scheme, width, found, required, problems };
+  return { prefix, scheme, width, specs, found, required, problems };
 }
 
 function summarise(candidate: TrunkCandidate): string {

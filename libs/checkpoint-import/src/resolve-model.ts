@@ -33,8 +33,7 @@ export async function resolveModelPath(path: string, print: (line: string) => vo
   const bytes = new Uint8Array(readFileSync(path));
   const cache = new ContentCache(IMPORTED_CACHE_KIND);
   const inputs = { sourceSha256: sha256(bytes), importerVersion: IMPORTER_VERSION };
-  const cached = cache.lookup(inputs);
-  if (cached) return cached;
+  // getOrBuild returns a complete entry as it is; the build (and its report) runs only once.
   return cache.getOrBuild(inputs, async (dir) => {
     const imported = importCheckpointBytes(bytes, path);
     await writeImportedCheckpoint(dir, imported, imported.suggestedNormalization, 'mgta --model (imported)');
