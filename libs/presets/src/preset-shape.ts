@@ -34,7 +34,7 @@ export const DATA_SHAPE: KeyShape = (data) => (data.source === 'real' ? REAL_DAT
 /** libs/pretrain training-options.ts: a model's optimiser and learning-rate schedule. */
 const PRETRAIN_OPTIMIZER: KeyShape = { name: V, momentum: V, nesterov: V, weightDecay: V };
 const PRETRAIN_SCHEDULE: KeyShape = { shape: V, warmupSteps: V, warmupFraction: V };
-const PRETRAIN_OVERRIDES = { learningRate: V, optimizer: PRETRAIN_OPTIMIZER, schedule: PRETRAIN_SCHEDULE } as const;
+const PRETRAIN_OVERRIDES = { learningRate: V, optimizer: PRETRAIN_OPTIMIZER, schedule: PRETRAIN_SCHEDULE, shift: V } as const;
 
 const PRETRAIN: KeyShape = {
   comment: V, seed: V, images: V, inputSize: V, batchSize: V, learningRate: V, decoderFrom: V, width: V,

@@ -39,19 +39,26 @@ export class ImageLoader {
 
   /**
    * NHWC float32 batch, normalised with torchvision's ImageNet statistics (the checkpoints'
-   * pixelNormalization); `flips[j]` mirrors image j horizontally (the only augmentation).
+   * pixelNormalization). The augmentations: `flips[j]` mirrors image j horizontally, then
+   * `shifts[j] = [dx, dy]` moves it by whole pixels (right and down when positive), filling the
+   * uncovered border by reflection (numpy's 'reflect': the edge pixel is not repeated), as
+   * torchvision's RandomCrop(padding, padding_mode='reflect') does.
    */
-  async batch(indices: readonly number[], flips?: readonly boolean[]): Promise<Float32Array> {
+  async batch(indices: readonly number[], flips?: readonly boolean[], shifts?: ReadonlyArray<readonly [number, number]>): Promise<Float32Array> {
     const s = this.size;
     const out = new Float32Array(indices.length * s * s * 3);
     const { mean, std, scale } = TORCHVISION_NORMALIZATION;
     const images = await Promise.all(indices.map((i) => this.pixels(i)));
     images.forEach((px, n) => {
       const flip = flips?.[n] ?? false;
+      const [dx, dy] = shifts?.[n] ?? [0, 0];
+      if (Math.abs(dx) >= s || Math.abs(dy) >= s) throw new RangeError(`a shift of (${dx}, ${dy}) pixels does not fit a ${s}-pixel image`);
       const base = n * s * s * 3;
       for (let y = 0; y < s; y++) {
+        const sy = reflect(y - dy, s);
         for (let x = 0; x < s; x++) {
-          const from = (y * s + (flip ? s - 1 - x : x)) * 3;
+          const sx = reflect(x - dx, s);
+          const from = (sy * s + (flip ? s - 1 - sx : sx)) * 3;
           const to = base + (y * s + x) * 3;
           for (let c = 0; c < 3; c++) out[to + c] = (px[from + c] * scale - mean[c]) / std[c];
         }
@@ -59,4 +66,11 @@ export class ImageLoader {
     });
     return out;
   }
+}
+
+/** Index i mirrored into [0, size) about the edge pixels (|i| < size). */
+function reflect(i: number, size: number): number {
+  if (i < 0) return -i;
+  if (i >= size) return 2 * size - 2 - i;
+  return i;
 }

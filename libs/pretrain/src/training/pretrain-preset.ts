@@ -144,6 +144,12 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
   if (tripletFeature !== undefined && tripletFeature !== clusterFeature) {
     throw new InputError(file, `is ${tripletFeature} but pretrain.mgta.clusterFeature is ${clusterFeature}: the triplet loss and the clustering use the same GAP layer`, { field: 'pretrain.mgta.tripletFeature' });
   }
+  for (const name of ['iae', 'supervised', 'mgta'] as const) {
+    const shift = (p[name] as Record<string, unknown>).shift;
+    if (typeof shift === 'number' && shift >= inputSize) {
+      throw new InputError(file, `must be smaller than pretrain.inputSize (${inputSize}), got ${shift}`, { field: `pretrain.${name}.shift` });
+    }
+  }
   return {
     comment: p.comment,
     seed: int(p, 'seed', 'pretrain', 0, 2 ** 32 - 1),

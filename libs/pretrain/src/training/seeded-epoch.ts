@@ -1,6 +1,6 @@
 /**
- * Randomness of training as a pure function of (seed, phase, epoch): the image order and the
- * horizontal flips of an epoch are drawn from a stream forked off the seed by the phase's name
+ * Randomness of training as a pure function of (seed, phase, epoch): the image order, the
+ * horizontal flips and the shifts of an epoch are drawn from a stream forked off the seed by the phase's name
  * and the epoch number. Resuming therefore needs only the position (phase, epoch, batch), no
  * generator state, and gives the same batches as an uninterrupted run.
  */
@@ -38,17 +38,27 @@ export function flipsFor(batch: readonly number[], random: Random): boolean[] {
   return batch.map(() => random.next() < 0.5);
 }
 
+/** A whole-pixel shift [dx, dy] per image, each uniform in [-maxShift, maxShift]. */
+export function shiftsFor(batch: readonly number[], maxShift: number, random: Random): Array<[number, number]> {
+  const draw = () => Math.floor(random.next() * (2 * maxShift + 1)) - maxShift;
+  return batch.map(() => [draw(), draw()]);
+}
+
 /**
  * Runs one training step on `images` (pretraining-set indices) loaded as an NHWC batch with
- * their horizontal flips, freeing the batch afterwards. The flips come from their own stream
- * per (phase, epoch, batch), so a resumed run draws the same ones. `flip: false` (the preset's
- * `pretrain.flip`) turns them off.
+ * their augmentations, freeing the batch afterwards: horizontal flips (unless `flip: false`, the
+ * preset's `pretrain.flip`) and, when the model's `shift` is set, random whole-pixel shifts.
+ * Each comes from its own stream per (phase, epoch, batch), so a resumed run draws the same
+ * ones, and a run without shifts draws exactly the flips it drew before shifts existed.
  */
-export async function onFlippedBatch<T>(
-  loader: ImageLoader, images: readonly number[], at: { seed: number; phase: string; epoch: number; index: number; flip?: boolean }, step: (x: tf.Tensor4D) => T,
+export async function onAugmentedBatch<T>(
+  loader: ImageLoader, images: readonly number[],
+  at: { seed: number; phase: string; epoch: number; index: number; flip?: boolean; shift?: number },
+  step: (x: tf.Tensor4D) => T,
 ): Promise<T> {
   const flips = at.flip === false ? undefined : flipsFor(images, epochRandom(at.seed, `${at.phase}/flips/${at.epoch}`, at.index));
-  const x = tf.tensor4d(await loader.batch(images, flips), [images.length, loader.size, loader.size, 3]);
+  const shifts = at.shift ? shiftsFor(images, at.shift, epochRandom(at.seed, `${at.phase}/shifts/${at.epoch}`, at.index)) : undefined;
+  const x = tf.tensor4d(await loader.batch(images, flips, shifts), [images.length, loader.size, loader.size, 3]);
   try {
     return step(x);
   } finally {

@@ -15,7 +15,7 @@ import { ResNet50, type NamedWeights } from '@mgta/resnet';
 import { trainableParams } from './adam.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
 import type { PretrainPreset } from './pretrain-preset.ts';
-import { epochRandom, onFlippedBatch } from './seeded-epoch.ts';
+import { epochRandom, onAugmentedBatch } from './seeded-epoch.ts';
 import { autoEncoderArchitecture } from './train-iae.ts';
 import { plannedMgtaSteps } from './train-mgta.ts';
 import { autoEncoderStep } from './train-steps.ts';
@@ -52,7 +52,7 @@ export async function trainIaeLong(job: PretrainJob, options: { iae: NamedWeight
   progress.tick(run.position.globalStep);
   try {
     await run.epochs('iae-long', epochs, batchesOf, (batch, epoch, index, lr) =>
-      onFlippedBatch(loader, batch, { seed, phase: 'iae-long', epoch, index, flip: training.flip }, (x) => autoEncoderStep(model, optimizer, variables, x, undefined, lr)),
+      onAugmentedBatch(loader, batch, { seed, phase: 'iae-long', epoch, index, flip: training.flip, shift: training.shift }, (x) => autoEncoderStep(model, optimizer, variables, x, undefined, lr)),
     () => progress.tick());
   } finally {
     progress.stop();

@@ -9,7 +9,7 @@ import { startProgress } from '@mgta/core';
 import { ResNet50, type ResNet50Architecture } from '@mgta/resnet';
 import { trainableParams } from './adam.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
-import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
+import { epochRandom, onAugmentedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { autoEncoderStep } from './train-steps.ts';
 
 /** The auto-encoder (IAE, MGTA's N1/N2): ResNet-50 (at the preset's width) + Table 1 decoder. */
@@ -35,7 +35,7 @@ export async function trainIae(job: PretrainJob): Promise<TrainerResult> {
   progress.tick(run.position.globalStep);
   try {
     await run.epochs('iae', preset.iae.epochs, batchesOf, (batch, epoch, index, lr) =>
-      onFlippedBatch(loader, batch, { seed, phase: 'iae', epoch, index, flip: training.flip }, (x) => autoEncoderStep(model, optimizer, variables, x, undefined, lr)),
+      onAugmentedBatch(loader, batch, { seed, phase: 'iae', epoch, index, flip: training.flip, shift: training.shift }, (x) => autoEncoderStep(model, optimizer, variables, x, undefined, lr)),
     () => progress.tick());
   } finally {
     progress.stop();

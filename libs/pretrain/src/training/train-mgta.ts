@@ -33,7 +33,7 @@ import { extractFeatures } from './features.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
 import type { PretrainPreset } from './pretrain-preset.ts';
 import { pseudoLabels } from './pseudo-labels.ts';
-import { epochRandom, onFlippedBatch } from './seeded-epoch.ts';
+import { epochRandom, onAugmentedBatch } from './seeded-epoch.ts';
 import { autoEncoderStep } from './train-steps.ts';
 import { autoEncoderArchitecture } from './train-iae.ts';
 
@@ -121,7 +121,7 @@ export async function trainMgta(job: PretrainJob, options: MgtaOptions): Promise
     progress.tick(run.position.epoch * batchesOf(0).length + run.position.batch);
     try {
       await run.epochs(phase, stage.epochs, batchesOf, (batch, epoch, index, lr) =>
-        onFlippedBatch(loader, batch.map((j) => indices[j]), { seed, phase, epoch, index, flip: training.flip }, (x) => ({
+        onAugmentedBatch(loader, batch.map((j) => indices[j]), { seed, phase, epoch, index, flip: training.flip, shift: training.shift }, (x) => ({
           ...autoEncoderStep(learner, optimizer, variables, x, { labels: Int32Array.from(batch, (j) => labels[j]), lambda: stage.lambda, feature: tripletFeature }, lr),
           lambda: stage.lambda,
           k,

@@ -11,7 +11,7 @@ import { trainableParams } from './adam.ts';
 import { heldOutAccuracy } from './diagnostics.ts';
 import type { PretrainJob, TrainerResult } from './job.ts';
 import { presetWidth } from './pretrain-preset.ts';
-import { epochRandom, onFlippedBatch, shuffledBatches } from './seeded-epoch.ts';
+import { epochRandom, onAugmentedBatch, shuffledBatches } from './seeded-epoch.ts';
 import { supervisedStep } from './train-steps.ts';
 
 export async function trainSupervised(job: PretrainJob): Promise<TrainerResult> {
@@ -38,7 +38,7 @@ export async function trainSupervised(job: PretrainJob): Promise<TrainerResult> 
   } : undefined;
   try {
     await run.epochs('supervised', preset.supervised.epochs, batchesOf, (batch, epoch, index, lr) =>
-      onFlippedBatch(loader, batch, { seed, phase: 'supervised', epoch, index, flip: training.flip }, (x) =>
+      onAugmentedBatch(loader, batch, { seed, phase: 'supervised', epoch, index, flip: training.flip, shift: training.shift }, (x) =>
         supervisedStep(model, optimizer, variables, x, Int32Array.from(batch, (i) => labels[i]), classes, lr)),
     () => progress.tick(), evaluate);
   } finally {

@@ -41,13 +41,13 @@ describe('issue-11 preset fields', () => {
       ci.pretrain = {
         ...ci.pretrain, optimizer: sgd, schedule: { shape: 'cosine', warmupFraction: 0.05 }, flip: true, iaeLong: true,
         iae: { epochs: 1, learningRate: 0.1, batchSize: 64, optimizer: sgd, schedule: { shape: 'cosine', warmupSteps: 20 } },
-        supervised: { epochs: 1, learningRate: 0.1, batchSize: 64, optimizer: { name: 'adam' }, schedule: { shape: 'constant' } },
+        supervised: { epochs: 1, learningRate: 0.1, batchSize: 64, optimizer: { name: 'adam' }, schedule: { shape: 'constant' }, shift: 4 },
         mgta: { ...ci.pretrain.mgta, clusterFeature: 'res4', tripletFeature: 'res4', keepOptimizerState: true, learningRate: 0.05, optimizer: sgd, schedule: { shape: 'cosine' } },
       };
       const file = join(dir, 'options.json');
       writeFileSync(file, JSON.stringify(ci));
       const parsed = pretrainPreset(loadPreset(file), file);
-      expect(parsed).toMatchObject({ iaeLong: true, iae: { batchSize: 64 }, mgta: { tripletFeature: 'res4', keepOptimizerState: true } });
+      expect(parsed).toMatchObject({ iaeLong: true, iae: { batchSize: 64 }, supervised: { shift: 4 }, mgta: { tripletFeature: 'res4', keepOptimizerState: true } });
       ci.pretrain.mgta.batchSize = 16;
       writeFileSync(file, JSON.stringify(ci));
       expect(() => pretrainPreset(loadPreset(file), file)).toThrow(/pretrain\.mgta\.batchSize: MGTA batches are P·K images/);
@@ -64,14 +64,14 @@ describe('issue-11 preset fields', () => {
       s.flip = false;
       s.iaeLong = true;
       s.iae = { epochs: 2, batchSize: 64, learningRate: 0.05 };
-      s.supervised = { epochs: 1, optimizer: { name: 'adam' }, learningRate: 0.001, schedule: { shape: 'constant' } };
+      s.supervised = { epochs: 1, optimizer: { name: 'adam' }, learningRate: 0.001, schedule: { shape: 'constant' }, shift: 3 };
       s.mgta = { ...(s.mgta as object), learningRate: 0.02, schedule: { shape: 'cosine', warmupSteps: 10 }, tripletFeature: 'res5', keepOptimizerState: true };
     }));
     const sgd = { name: 'sgd', momentum: 0.9, nesterov: true, weightDecay: 5e-4 };
     expect(parsed).toMatchObject({ optimizer: sgd, schedule: { shape: 'cosine', warmupFraction: 0.05 }, flip: false, iaeLong: true });
     expect(parsed.mgta).toMatchObject({ tripletFeature: 'res5', keepOptimizerState: true });
     expect(modelTraining(parsed, 'iae')).toEqual({ learningRate: 0.05, optimizer: sgd, schedule: { shape: 'cosine', warmupFraction: 0.05 }, batchSize: 64, flip: false });
-    expect(modelTraining(parsed, 'supervised')).toEqual({ learningRate: 0.001, optimizer: { name: 'adam' }, schedule: { shape: 'constant' }, batchSize: 4, flip: false });
+    expect(modelTraining(parsed, 'supervised')).toEqual({ learningRate: 0.001, optimizer: { name: 'adam' }, schedule: { shape: 'constant' }, batchSize: 4, flip: false, shift: 3 });
     const mgta = { learningRate: 0.02, optimizer: sgd, schedule: { shape: 'cosine', warmupSteps: 10 }, batchSize: 6, flip: false };
     expect(modelTraining(parsed, 'mgta')).toEqual(mgta);
     expect(modelTraining(parsed, 'iae-long')).toEqual(mgta); // MGTA's control trains like MGTA
@@ -99,6 +99,8 @@ describe('issue-11 preset fields', () => {
       [(s) => { s.iae = { epochs: 1, learningRate: 0 }; }, /pretrain\.iae\.learningRate: must be a positive number/],
       [(s) => { s.supervised = { epochs: 1, batchSize: 1 }; }, /pretrain\.supervised\.batchSize: must be an integer ≥ 2/],
       [(s) => { s.supervised = { epochs: 1, optimizer: { name: 'sgd', momentum: 2 } }; }, /pretrain\.supervised\.optimizer\.momentum/],
+      [(s) => { s.supervised = { epochs: 1, shift: 1.5 }; }, /pretrain\.supervised\.shift: must be an integer ≥ 0/],
+      [(s) => { s.iae = { epochs: 1, shift: 16 }; }, /pretrain\.iae\.shift: must be smaller than pretrain\.inputSize \(16\), got 16/],
       [(s) => { (s.mgta as Record<string, unknown>).batchSize = 16; }, /pretrain\.mgta\.batchSize: MGTA batches are P·K images/],
       [(s) => { (s.mgta as Record<string, unknown>).schedule = { shape: 'linear' }; }, /pretrain\.mgta\.schedule\.shape/],
       [(s) => { (s.mgta as Record<string, unknown>).tripletFeature = 'res3'; }, /pretrain\.mgta\.tripletFeature: must be one of res5, res4/],

@@ -8,6 +8,8 @@
  *   "schedule":  { "shape": "cosine", "warmupFraction": 0.05 }        (default: constant)
  *   "schedule":  { "shape": "constant", "warmupSteps": 100 }
  *   "flip": false                                                       (default true)
+ *   "supervised": { "shift": 8 }     random whole-pixel shifts up to 8 px per axis, reflected
+ *                                    border (per model; default none)
  *   "iae": { "epochs": 2, "learningRate": 0.1, "optimizer": {...}, "schedule": {...}, "batchSize": 64 }
  *
  * A field that is left out keeps today's behaviour, and stays out of the parsed section so that
@@ -25,6 +27,8 @@ export interface TrainingOverrides {
   optimizer?: OptimizerSpec;
   schedule?: ScheduleSpec;
   batchSize?: number;
+  /** Largest random shift, in pixels of the input, per axis (absent: no shifts). */
+  shift?: number;
 }
 
 /** The models pretraining trains (random is only initialised). */
@@ -38,6 +42,8 @@ export interface ModelTraining {
   schedule?: ScheduleSpec;
   batchSize: number;
   flip: boolean;
+  /** Absent: no random shifts. */
+  shift?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -124,6 +130,7 @@ export function parseOverrides(section: Json, field: string, file: string, optio
     ...(section.optimizer !== undefined ? { optimizer: parseOptimizer(section.optimizer, `${field}.optimizer`, file) } : {}),
     ...(section.schedule !== undefined ? { schedule: parseSchedule(section.schedule, `${field}.schedule`, file) } : {}),
     ...(options.batchSize && section.batchSize !== undefined ? { batchSize: c.integer(section.batchSize, `${field}.batchSize`, 2) } : {}),
+    ...(section.shift !== undefined ? { shift: c.integer(section.shift, `${field}.shift`, 0) } : {}),
   };
 }
 
@@ -153,5 +160,6 @@ export function modelTraining(section: TrainingSection, model: TrainedModel): Mo
     ...(schedule ? { schedule } : {}),
     batchSize: model === 'mgta' || model === 'iae-long' ? section.mgta.P * section.mgta.K : own.batchSize ?? section.batchSize,
     flip: section.flip ?? true,
+    ...(own.shift ? { shift: own.shift } : {}),
   };
 }
