@@ -2,11 +2,10 @@
  * `mgta det train|export|infer|eval`: thin commands over @mgta/detection (the voc-det bench in
  * benchmarks/src/voc-det.ts runs the whole protocol for every model).
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveModelPath } from '@mgta/checkpoint-import';
 import { refuseToOverwriteInput } from '@mgta/results-schema';
-import { InputError, writeJsonAtomic } from '@mgta/core';
+import { InputError, writeFileAtomic, writeJsonAtomic } from '@mgta/core';
 import {
   bodyFeatures, disposeHeadWeights, divergenceText, evaluateDet, exportDetectorOnnx, float16Scale, formatScale, inferSplitOnnx, loadDetSplit, loadDetectorHeads, parseDetectionPreset, protocolForModel,
   readVariables, runKey, saveDetectorHeads, trainDetector, trainEntries, type DetectorProtocol, type TrainEntry,
@@ -92,7 +91,7 @@ export async function runDetExport(options: { model: string; heads: string; out:
   await initBackend({ prefer: 'wasm', log: false });
   const { protocol, checkpoint, loaded } = await loadTrained(options.model, options.heads);
   const bytes = exportDetectorOnnx({ body: checkpoint.weights, heads: { trainable: readVariables(loaded.weights.trainable), frozen: readVariables(loaded.weights.frozen) }, protocol });
-  writeFileSync(options.out, bytes);
+  writeFileAtomic(options.out, bytes);
   disposeHeadWeights(loaded.weights);
   process.stdout.write(`wrote ${options.out} (${(bytes.length / 2 ** 20).toFixed(1)} MiB)\n`);
 }

@@ -21,8 +21,13 @@ export function writeTensorFolder(dir: string, groups: Record<string, Arrays>, m
   for (const e of entries) data.set(groups[e.group].get(e.name)!.data, e.offset);
   writeFileAtomic(join(temp, DATA), new Uint8Array(data.buffer));
   writeJsonAtomic(join(temp, INDEX), { ...meta, tensors: entries });
-  rmSync(dir, { recursive: true, force: true });
+  // The previous folder is moved aside, not deleted, until the new one is in place: a crash
+  // between the two renames leaves the old weights beside the folder (`.old-<pid>`), not nothing.
+  const old = `${dir}.old-${process.pid}`;
+  const hadPrevious = existsSync(dir);
+  if (hadPrevious) renameSync(dir, old);
   renameSync(temp, dir);
+  if (hadPrevious) rmSync(old, { recursive: true, force: true });
 }
 
 export function readTensorFolder(dir: string): { groups: Record<string, Arrays>; meta: Record<string, unknown> } {
