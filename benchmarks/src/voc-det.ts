@@ -110,7 +110,8 @@ export async function runVocDet(options: VocDetOptions): Promise<{ record: VocDe
       log(`voc-det ${preset.name} ${id} ${column}: ${entries.length} training images, ${schedule.iterations} iterations, ` +
         `base LR ${protocol.baseLr}, warm-up ${warmupIterationsOf(protocol, schedule)} (work dir ${work})`);
       const outcome = await trainDetector({ protocol: modelProtocol, schedule, entries, pretrained: checkpoint.weights, workDir: work, label: `${id} ${column} train` }, key);
-      // Head features only when this call trained (a finished run read back from its work dir trains none).
+      // Head features only when measured: a finished run read back from its work dir reports its checkpoint's
+      // counts, and a checkpoint written before they were kept holds none.
       const trained = outcome.features.res5HeadInput.count > 0;
       const features = { body: bodyScale[column], ...(trained ? outcome.features : {}) };
       if (trained) log(`voc-det ${id} ${column}: res5 head input ${formatScale(outcome.features.res5HeadInput)}, pooled res5 ${formatScale(outcome.features.res5Pooled)}`);

@@ -19,6 +19,12 @@ export interface FeatureScale {
 /** max(max, |v|), where a NaN on either side stays NaN. */
 const maxAbsOf = (max: number, v: number): number => (Number.isNaN(max) || Number.isNaN(v) ? NaN : Math.max(max, Math.abs(v)));
 
+export interface ScaleSums {
+  sumSquares: number;
+  max: number | null;
+  n: number;
+}
+
 /** Accumulates FeatureScale over float32 chunks (float64 sums); a NaN makes RMS and max NaN. */
 export class ScaleAccumulator {
   private sumSquares = 0;
@@ -50,6 +56,19 @@ export class ScaleAccumulator {
 
   get count(): number {
     return this.n;
+  }
+
+  /** What it has counted, as JSON (a NaN max as null): a checkpoint keeps it so a resumed run reports every iteration. */
+  sums(): ScaleSums {
+    return { sumSquares: this.sumSquares, max: Number.isNaN(this.max) ? null : this.max, n: this.n };
+  }
+
+  static fromSums(sums: ScaleSums): ScaleAccumulator {
+    const accumulator = new ScaleAccumulator();
+    accumulator.sumSquares = sums.sumSquares;
+    accumulator.max = sums.max ?? NaN;
+    accumulator.n = sums.n;
+    return accumulator;
   }
 
   result(): FeatureScale {

@@ -100,6 +100,19 @@ describe('trainDetector', () => {
     }
     const losses = (d: string) => readFileSync(join(dir, d, 'loss.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss);
     expect(losses('b')).toEqual(losses('a'));
+    // The resumed run reports the whole run's head-feature scale and the first call's time too.
+    for (const name of ['res5HeadInput', 'res5Pooled'] as const) {
+      expect(resumed.features[name].count).toBe(straight.features[name].count);
+      expect(resumed.features[name].maxAbs).toBe(straight.features[name].maxAbs);
+      expect(resumed.features[name].rms).toBeCloseTo(straight.features[name].rms, 10);
+    }
+    expect(resumed.seconds).toBeGreaterThan(first.seconds);
+    // A finished run read back from its work dir trains nothing and still reports what it measured.
+    const again = await trainDetector({ protocol, schedule, entries, pretrained, workDir: join(dir, 'a') }, key);
+    expect(again.resumedFrom).toBe(schedule.iterations);
+    expect(again.features).toEqual(straight.features);
+    expect(again.seconds).toBeGreaterThanOrEqual(straight.seconds * 0.9);
+    disposeHeadWeights(again.weights);
     disposeHeadWeights(straight.weights);
     disposeHeadWeights(resumed.weights);
   }, 120_000);

@@ -12,7 +12,7 @@ import { roiBoxLoss, roiClassificationLoss, rpnBoxLoss, rpnObjectnessLoss } from
 import { generateProposals } from './proposals.ts';
 import { roiPool } from './roi-pool.ts';
 import { roiTargets } from './roi-targets.ts';
-import { ScaleAccumulator, type FeatureScale } from './feature-stats.ts';
+import { ScaleAccumulator, type FeatureScale, type ScaleSums } from './feature-stats.ts';
 import { rpnTargets } from './rpn-targets.ts';
 import type { Boxes } from './types.ts';
 
@@ -79,13 +79,25 @@ export interface TrainOutcome {
   /** Iterations done; for 'diverged', the 1-based iteration whose loss was not finite. */
   iteration: number;
   weights: HeadWeights;
+  /** Training time of the whole run: this call's plus, after a resume, the earlier calls' up to the checkpoint resumed from. */
   seconds: number;
   resumedFrom: number;
   lastLoss?: LossRow;
-  /** Head feature scale over the iterations run in this call (not those before a resume); for 'diverged', up to and including the diverging one. */
+  /**
+   * Head feature scale over every iteration of the run (a resume restores the earlier counts from
+   * the checkpoint; checkpoints written before they were kept hold none, and then only this call's
+   * iterations count); for 'diverged', up to and including the diverging one.
+   */
   features: HeadFeatureScales;
   /** For 'diverged': its cause as measured. */
   divergence?: Divergence;
+}
+
+/** What a checkpoint keeps besides the weights, so that a resumed run reports the whole run. */
+interface CarriedMeasurements {
+  seconds: number;
+  res5HeadInput: ScaleSums;
+  res5Pooled: ScaleSums;
 }
 
 /** Which training entries iteration `it` uses: seeded epoch permutations, a pure function of (seed, it). */
@@ -166,9 +178,17 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
   let momentum: Map<string, tf.Tensor>;
   let start = 0;
   let previousLr: number | undefined;
+  let headInput = new ScaleAccumulator(), res5Pooled = new ScaleAccumulator();
+  let secondsBefore = 0;
   const state = stateDir && hasTensorFolder(stateDir) ? readTensorFolder(stateDir) : undefined;
   if (state && state.meta.runKey === key) {
     const { groups, meta } = state;
+    const carried = meta.carried as CarriedMeasurements | undefined;
+    if (carried) {
+      headInput = ScaleAccumulator.fromSums(carried.res5HeadInput);
+      res5Pooled = ScaleAccumulator.fromSums(carried.res5Pooled);
+      secondsBefore = carried.seconds;
+    }
     weights = headWeightsFromArrays(groups.trainable, groups.frozen);
     momentum = new Map([...groups.momentum].map(([name, t]) => [name, tf.tensor(t.data, t.shape)]));
     start = meta.iteration as number;
@@ -182,9 +202,11 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
     momentum = new Map([...weights.trainable].map(([name, v]) => [name, tf.zerosLike(v)]));
     if (lossFile) writeFileSync(lossFile, '');
   }
+  const secondsSoFar = (): number => secondsBefore + (performance.now() - started) / 1000;
   const saveState = (iteration: number, lr: number): void => {
     if (!stateDir) return;
-    writeTensorFolder(stateDir, { trainable: readVariables(weights.trainable), frozen: readVariables(weights.frozen), momentum: readVariables(momentum) }, { runKey: key, iteration, lr });
+    const carried: CarriedMeasurements = { seconds: secondsSoFar(), res5HeadInput: headInput.sums(), res5Pooled: res5Pooled.sums() };
+    writeTensorFolder(stateDir, { trainable: readVariables(weights.trainable), frozen: readVariables(weights.frozen), momentum: readVariables(momentum) }, { runKey: key, iteration, lr, carried });
   };
 
   const names = [...weights.trainable.keys()];
@@ -193,7 +215,6 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
   const end = options.stopAfter !== undefined ? Math.min(schedule.iterations, start + options.stopAfter) : schedule.iterations;
   const progress = startProgress(options.label ?? 'det train', end - start);
   let lastLoss: LossRow | undefined;
-  const headInput = new ScaleAccumulator(), res5Pooled = new ScaleAccumulator();
   const features = (): HeadFeatureScales => ({ res5HeadInput: headInput.result(), res5Pooled: res5Pooled.result() });
   try {
     for (let it = start; it < end; it++) {
@@ -254,7 +275,7 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
         const nonFiniteLosses = Object.fromEntries(terms.length > 0 ? terms : [['total', String(loss)]]);
         const nonFiniteWeights = names.filter((name) => (weights.trainable.get(name)!.dataSync() as Float32Array).some((v) => !Number.isFinite(v)));
         const divergence: Divergence = { iteration: it + 1, lr, nonFiniteLosses, losses: { ...parts }, nonFiniteWeights, features: scales };
-        return { status: 'diverged', iteration: it + 1, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss, features: features(), divergence };
+        return { status: 'diverged', iteration: it + 1, weights, seconds: secondsSoFar(), resumedFrom: start, lastLoss, features: features(), divergence };
       }
       tf.tidy(() => {
         for (const name of names) {
@@ -279,7 +300,7 @@ export async function trainDetector(options: TrainOptions, key: string): Promise
     progress.stop();
     for (const m of momentum.values()) m.dispose();
   }
-  return { status: end === schedule.iterations ? 'ok' : 'stopped', iteration: end, weights, seconds: (performance.now() - started) / 1000, resumedFrom: start, lastLoss, features: features() };
+  return { status: end === schedule.iterations ? 'ok' : 'stopped', iteration: end, weights, seconds: secondsSoFar(), resumedFrom: start, lastLoss, features: features() };
 }
 
 function concatF32(parts: Float32Array[]): Float32Array {
