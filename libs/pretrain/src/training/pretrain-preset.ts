@@ -144,12 +144,6 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
   if (tripletFeature !== undefined && tripletFeature !== clusterFeature) {
     throw new InputError(file, `is ${tripletFeature} but pretrain.mgta.clusterFeature is ${clusterFeature}: the triplet loss and the clustering use the same GAP layer`, { field: 'pretrain.mgta.tripletFeature' });
   }
-  for (const name of ['iae', 'supervised', 'mgta'] as const) {
-    const shift = (p[name] as Record<string, unknown>).shift;
-    if (typeof shift === 'number' && shift >= inputSize) {
-      throw new InputError(file, `must be smaller than pretrain.inputSize (${inputSize}), got ${shift}`, { field: `pretrain.${name}.shift` });
-    }
-  }
   return {
     comment: p.comment,
     seed: int(p, 'seed', 'pretrain', 0, 2 ** 32 - 1),
@@ -165,8 +159,8 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
     ...(p.iaeLong !== undefined ? { iaeLong: checks.boolean(p.iaeLong, 'pretrain.iaeLong') } : {}),
     checkpointEverySteps: int(p, 'checkpointEverySteps', 'pretrain', 1),
     featureBatchSize: int(p, 'featureBatchSize', 'pretrain', 1),
-    iae: { epochs: int(iaeSection, 'epochs', 'pretrain.iae', 1), ...parseOverrides(iaeSection, 'pretrain.iae', file, { batchSize: true }) },
-    supervised: { epochs: int(supervisedSection, 'epochs', 'pretrain.supervised', 1), ...parseOverrides(supervisedSection, 'pretrain.supervised', file, { batchSize: true }) },
+    iae: { epochs: int(iaeSection, 'epochs', 'pretrain.iae', 1), ...parseOverrides(iaeSection, 'pretrain.iae', file, { batchSize: true, inputSize }) },
+    supervised: { epochs: int(supervisedSection, 'epochs', 'pretrain.supervised', 1), ...parseOverrides(supervisedSection, 'pretrain.supervised', file, { batchSize: true, inputSize }) },
     mgta: {
       T: int(m, 'T', 'pretrain.mgta', 1),
       E: int(m, 'E', 'pretrain.mgta', 1),
@@ -179,7 +173,7 @@ export function parsePretrainPreset(value: unknown, file: string): PretrainPrese
       ...(m.keepOptimizerState !== undefined ? { keepOptimizerState: checks.boolean(m.keepOptimizerState, 'pretrain.mgta.keepOptimizerState') } : {}),
       kmeansRestarts: int(m, 'kmeansRestarts', 'pretrain.mgta', 1),
       kmeansMaxIterations: int(m, 'kmeansMaxIterations', 'pretrain.mgta', 1),
-      ...parseOverrides(m, 'pretrain.mgta', file, { batchSize: false }),
+      ...parseOverrides(m, 'pretrain.mgta', file, { batchSize: false, inputSize }),
     },
   };
 }

@@ -120,7 +120,7 @@ export function parseSchedule(value: unknown, field: string, file: string): Sche
 }
 
 /** The overrides a section (`pretrain`, `pretrain.iae`, ...) gives; only the keys it has. */
-export function parseOverrides(section: Json, field: string, file: string, options: { batchSize: boolean }): TrainingOverrides {
+export function parseOverrides(section: Json, field: string, file: string, options: { batchSize: boolean; inputSize: number }): TrainingOverrides {
   const c = fieldChecks(file);
   if (!options.batchSize && section.batchSize !== undefined) {
     c.fail(`${field}.batchSize`, 'MGTA batches are P·K images (pretrain.mgta.P clusters × pretrain.mgta.K images); set P and K instead');
@@ -130,8 +130,16 @@ export function parseOverrides(section: Json, field: string, file: string, optio
     ...(section.optimizer !== undefined ? { optimizer: parseOptimizer(section.optimizer, `${field}.optimizer`, file) } : {}),
     ...(section.schedule !== undefined ? { schedule: parseSchedule(section.schedule, `${field}.schedule`, file) } : {}),
     ...(options.batchSize && section.batchSize !== undefined ? { batchSize: c.integer(section.batchSize, `${field}.batchSize`, 2) } : {}),
-    ...(section.shift !== undefined ? { shift: c.integer(section.shift, `${field}.shift`, 0) } : {}),
+    ...(section.shift !== undefined ? { shift: parseShift(section.shift, `${field}.shift`, file, options.inputSize) } : {}),
   };
+}
+
+/** A whole-pixel shift bound: an integer ≥ 0 and smaller than the square input it moves. */
+function parseShift(value: unknown, field: string, file: string, inputSize: number): number {
+  const c = fieldChecks(file);
+  const shift = c.integer(value, field, 0);
+  if (shift >= inputSize) c.fail(field, `must be smaller than pretrain.inputSize (${inputSize}), got ${shift}`);
+  return shift;
 }
 
 /** What `modelTraining` reads of a parsed pretrain section. */
