@@ -15,10 +15,13 @@ import { disposeHeadWeights } from './heads.ts';
 import { detectImage } from './infer.ts';
 import { momentumUpdate, runKey, trainDetector, type TrainEntry } from './trainer.ts';
 
-/** Two synthetic 64x80 images (4x5 res4 maps) whose maps carry a bump in the cells the object covers. */
-function syntheticEntries(): TrainEntry[] {
+/**
+ * Two synthetic 64x80 images (4x5 res4 maps, 1024·width channels) whose maps carry a bump in the
+ * cells the object covers.
+ */
+function syntheticEntries(width = 1): TrainEntry[] {
   const random = new Random(1);
-  const [h, w, c] = [4, 5, 1024];
+  const [h, w, c] = [4, 5, 1024 * width];
   const maps: BodyMapInfo[] = [];
   const data = new Float32Array(2 * h * w * c);
   // Boxes on the 16-pixel cell grid, so that the bump says exactly where they are.
@@ -30,7 +33,7 @@ function syntheticEntries(): TrainEntry[] {
     }
     maps.push({ id: `img${i}`, flipped: false, imageWidth: 80, imageHeight: 64, inputWidth: 80, inputHeight: 64, scale: 1, height: h, width: w, offset: i * h * w * c });
   }
-  const set = new BodyFeatureSet(maps, float32ToFloat16Array(data));
+  const set = new BodyFeatureSet(maps, float32ToFloat16Array(data), c);
   return [0, 1].map((index) => ({ set, index, gtBoxes: gts[index], gtClasses: new Int32Array([index + 1]) }));
 }
 
@@ -56,10 +59,14 @@ describe('trainDetector', () => {
   it('learns to detect and writes the loss curve: after training on two images, its best detection on each is the right class at IoU >= 0.5', async () => {
     // An end-to-end check of targets, sampling, losses and decoding together: the heads
     // must fit their own training data (the reduced presets are too short to show it).
+    // At width 1/2: at width 1 it took ~170 s on 2 quiet cores, the longest test of the suite (the
+    // width-1 head is trained by the tests below). At width 1/4 the second image's best box
+    // stopped at IoU 0.42 after 120 and after 200 iterations.
     const protocol = tinyProtocol({ schedules: { '07': { iterations: 120, steps: [100] }, '07+12': { iterations: 120, steps: [100] } } });
-    const entries = syntheticEntries();
+    const entries = syntheticEntries(0.5);
     const schedule = protocol.schedules['07'];
-    const out = await trainDetector({ protocol, schedule, entries, pretrained, workDir: join(dir, 'curve') }, runKey({ protocol, schedule, entries: 2 }));
+    const half = initialWeights({ name: 'resnet50', decoder: false, width: 0.5 }, 2);
+    const out = await trainDetector({ protocol, schedule, entries, pretrained: half, workDir: join(dir, 'curve') }, runKey({ protocol, schedule, entries: 2 }));
     expect(out.status).toBe('ok');
     const rows = readFileSync(join(dir, 'curve', 'loss.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
     expect(rows).toHaveLength(120);
@@ -74,8 +81,7 @@ describe('trainDetector', () => {
       expect(iouMatrix(found.boxes.subarray(0, 4), entry.gtBoxes)[0], info.id).toBeGreaterThanOrEqual(0.5);
     }
     disposeHeadWeights(out.weights);
-    // ~170 s on 2 quiet cores, 440 s when the machine is shared: the limit is for a loaded machine.
-  }, 900_000);
+  }, 600_000);
 
   it('resuming from a checkpoint gives the same weights as an uninterrupted run', async () => {
     const protocol = tinyProtocol();

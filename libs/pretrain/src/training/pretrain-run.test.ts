@@ -1,7 +1,8 @@
 // End-to-end checks of the trainers on a tiny synthetic image folder (8 images of 16x16, two
 // class subfolders): determinism, resume after a "kill" equals an uninterrupted run, skip of a
-// finished model, constant tensor count across steps. ResNet-50 is full size, so each run takes
-// a few seconds on 2 cores.
+// finished model, constant tensor count across steps. ResNet-50 at width 1/8 (as in
+// training-options-runs.test.ts): nothing here depends on the width, and full width made this file
+// one of the two longest of the suite (~3 min of MGTA runs on 2 quiet cores).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { autoEncoderStep, supervisedStep } from './train-steps.ts';
 let root: string;
 let images: string;
 const tiny: PretrainPreset = parsePretrainPreset({
-  comment: 'test', seed: 3, images: null, inputSize: 16, batchSize: 4, learningRate: 0.001, decoderFrom: 'res4',
+  comment: 'test', seed: 3, images: null, inputSize: 16, batchSize: 4, learningRate: 0.001, decoderFrom: 'res4', width: 0.125,
   checkpointEverySteps: 100, featureBatchSize: 8, iae: { epochs: 1 }, supervised: { epochs: 1 },
   mgta: { T: 1, E: 1, P: 2, K: 2, k: [2, 3], kCandidates: [2, 3], clusterFeature: 'res5', kmeansRestarts: 2, kmeansMaxIterations: 20 },
 }, 'test');
@@ -70,7 +71,7 @@ describe('image set', () => {
 
 describe('training steps', () => {
   it('an optimiser frees everything it allocated', () => {
-    const model = ResNet50.random({ name: 'resnet50', decoder: false }, 1);
+    const model = ResNet50.random({ name: 'resnet50', decoder: false, width: 0.125 }, 1);
     const before = tf.memory().numTensors;
     new Adam(trainableParams(model.namedVariables()), { learningRate: 1e-3 }).dispose();
     expect(tf.memory().numTensors).toBe(before);
@@ -78,7 +79,7 @@ describe('training steps', () => {
   });
 
   it('leave tf.memory().numTensors unchanged across steps (AE + triplet, supervised)', () => {
-    const ae = ResNet50.random({ name: 'resnet50', decoder: true, decoderFrom: 'res4' }, 1);
+    const ae = ResNet50.random({ name: 'resnet50', decoder: true, decoderFrom: 'res4', width: 0.125 }, 1);
     const params = trainableParams(ae.namedVariables());
     const adam = new Adam(params, { learningRate: 1e-3 });
     const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
@@ -90,7 +91,7 @@ describe('training steps', () => {
     adam.dispose();
     ae.dispose();
 
-    const classifier = ResNet50.random({ name: 'resnet50', decoder: false, headClasses: 2 }, 1);
+    const classifier = ResNet50.random({ name: 'resnet50', decoder: false, headClasses: 2, width: 0.125 }, 1);
     const cparams = trainableParams(classifier.namedVariables());
     const cadam = new Adam(cparams, { learningRate: 1e-3 });
     supervisedStep(classifier, cadam, [...cparams.values()], x, labels, 2);
@@ -131,7 +132,7 @@ describe('runPretrain', () => {
     expect(lines).toEqual(metricsWithoutTimes(join(root, 'a/mgta-k2')));
     expect(lines.filter((l) => l.phase.endsWith('/cluster'))).toHaveLength(3); // D2, D1, all
     expect(lines.every((l) => l.k === 2)).toBe(true);
-  }, 600_000); // three full MGTA runs of a full-size ResNet-50: minutes on 2 busy cores
+  }, 600_000); // three full MGTA runs (ResNet-50 x1/8): a minute or more on 2 busy cores
 
   it('supervised: trains on the hidden labels and keeps the fc head', async () => {
     const outcome = await runPretrain(request('supervised', 'a/supervised'));
