@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateClassDetections, evaluateClassScores, type ClassDetections, type ClassGroundTruth } from '@mgta/voc-eval';
+import { Random } from '@mgta/core';
+import { evaluateClassDetections, evaluateClassScores, summarize, type ClassDetections, type ClassGroundTruth } from '@mgta/voc-eval';
 import { bootstrapMapInterval, quantile } from './bootstrap.ts';
 
 /** `copies` copies of a 4-image pattern: ranked +, -, +, -; area AP = (1 + 2/3) / 2 = 5/6. */
@@ -63,6 +64,46 @@ describe('bootstrapMapInterval, classification', () => {
   it('rejects mismatched arrays', () => {
     const input = { kind: 'classification' as const, labels: { a: [1, -1] }, scores: { a: [1] } };
     expect(() => bootstrapMapInterval(input)).toThrow(/class "a": 2 labels and 1 scores/);
+  });
+
+  it('rejects a bad label or score even where no resample would draw it', () => {
+    const labels = { a: [...Array(999).fill(1), 2] };
+    const scores = { a: Array.from({ length: 1000 }, (_, i) => i) };
+    expect(() => bootstrapMapInterval({ kind: 'classification', labels, scores }, { resamples: 1 })).toThrow(/label 999 is 2/);
+    expect(() => bootstrapMapInterval({ kind: 'classification', labels: { a: [1, -1] }, scores: { a: [1, NaN] } })).toThrow(/score 1 is NaN/);
+  });
+
+  it('is exactly the interval of evaluateClassScores run on every materialised resample, ties and difficult images included', () => {
+    // The reference: draw as bootstrapMapInterval draws, copy the drawn images' labels and
+    // scores out in draw order, and evaluate them the ordinary way.
+    const reference = (labels: Record<string, number[]>, scores: Record<string, number[]>, resamples: number, seed: number, metric: 'ap' | 'ap07') => {
+      const n = Object.values(labels)[0].length;
+      const random = new Random(seed);
+      const means: number[] = [];
+      for (let r = 0; r < resamples; r++) {
+        const sample = Array.from({ length: n }, () => random.int(n));
+        const perClass = Object.fromEntries(Object.keys(labels).map((cls) => [cls, evaluateClassScores(sample.map((i) => labels[cls][i]), sample.map((i) => scores[cls][i]), { maxPrPoints: 0 })]));
+        const mean = metric === 'ap' ? summarize(perClass).map : summarize(perClass).map07;
+        if (mean !== null) means.push(mean);
+      }
+      means.sort((a, b) => a - b);
+      return { low: quantile(means, (1 - 0.95) / 2), high: quantile(means, (1 + 0.95) / 2), resamples, seed };
+    };
+    const random = new Random(11);
+    const labels: Record<string, number[]> = {};
+    const scores: Record<string, number[]> = {};
+    for (const cls of ['coarse', 'fine', 'rare']) {
+      // Scores on a grid of 5 levels (coarse: long runs of ties between different images),
+      // continuous (fine), and one positive in 60 (rare: resamples without it have no AP).
+      labels[cls] = Array.from({ length: 60 }, (_, i) => (cls === 'rare' ? (i === 7 ? 1 : -1) : [1, -1, -1, 0][random.int(4)]));
+      scores[cls] = Array.from({ length: 60 }, () => (cls === 'coarse' ? random.int(5) / 4 : random.normal()));
+    }
+    scores.coarse[3] = -Infinity;
+    scores.coarse[9] = -Infinity;
+    const input = { kind: 'classification' as const, labels, scores };
+    for (const metric of ['ap', 'ap07'] as const) {
+      expect(bootstrapMapInterval(input, { resamples: 300, seed: 5, metric })).toEqual(reference(labels, scores, 300, 5, metric));
+    }
   });
 });
 
