@@ -3,6 +3,7 @@ import type { BootstrapInterval, ClassAp } from '@mgta/results-schema';
 import {
   evaluateClassDetections,
   evaluateClassScores,
+  rankByScore,
   summarize,
   voc07ElevenPointAp,
   vocAreaAp,
@@ -134,14 +135,13 @@ function classificationSampler(input: ClassificationBootstrapInput): Sampler {
 interface RankedClass {
   labels: Int8Array;
   /** Image indices by descending score. */
-  order: Int32Array;
+  order: Uint32Array;
   /** Run r of equal scores is order[runStart[r]] .. order[runStart[r+1]-1]. */
   runStart: Int32Array;
 }
 
 function rankClass(labels: ArrayLike<number>, scores: ArrayLike<number>): RankedClass {
-  const order = Int32Array.from({ length: labels.length }, (_, i) => i);
-  order.sort((a, b) => (scores[b] > scores[a] ? 1 : scores[b] < scores[a] ? -1 : a - b));
+  const order = rankByScore(scores);
   const runStart = [0];
   for (let r = 1; r < order.length; r++) if (scores[order[r]] !== scores[order[r - 1]]) runStart.push(r);
   runStart.push(order.length);

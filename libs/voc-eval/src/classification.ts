@@ -24,10 +24,7 @@ export function evaluateClassScores(
   }
   if (npos === 0) return { ap: null, ap07: null, npos };
 
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // -Infinity - -Infinity is NaN, so compare rather than subtract; the index keeps ties stable.
-  order.sort((a, b) => (scores[b] > scores[a] ? 1 : scores[b] < scores[a] ? -1 : a - b));
+  const order = rankByScore(scores);
 
   const recall = new Float64Array(n);
   const precision = new Float64Array(n);
@@ -45,4 +42,12 @@ export function evaluateClassScores(
   const result: ClassAp = { ap: vocAreaAp(recall, precision), ap07: voc07ElevenPointAp(recall, precision), npos };
   if (maxPrPoints > 0) result.pr = downsamplePrecisionRecall(recall, precision, maxPrPoints);
   return result;
+}
+
+/** Indices by descending score, ties in index order: evaluateClassScores' ranking. */
+export function rankByScore(scores: ArrayLike<number>): Uint32Array {
+  const order = new Uint32Array(scores.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  // -Infinity - -Infinity is NaN, so compare rather than subtract; the index keeps ties stable.
+  return order.sort((a, b) => (scores[b] > scores[a] ? 1 : scores[b] < scores[a] ? -1 : a - b));
 }

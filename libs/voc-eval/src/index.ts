@@ -7,7 +7,7 @@ export {
   type ClassDetections,
   type DetectionOptions,
 } from './detection.ts';
-export { evaluateClassScores } from './classification.ts';
+export { evaluateClassScores, rankByScore } from './classification.ts';
 export { indexImages, buildDetectionGroundTruth, detectionsFromRows, type DetectionRow } from './ground-truth.ts';
 export { parseDetectionResults, parseClassificationResults, type ResultText } from './parse-results.ts';
 export { FileBytesReader } from './file-bytes.ts';
