@@ -14,10 +14,11 @@ describe('mgta pretrain iae-long', { timeout: 180_000 }, () => {
     expect(modelId('iae-long')).toBe('iae-long');
   });
 
-  it('is one of `all`\'s models only when the preset says pretrain.iaeLong: true, after the IAE it starts from', () => {
-    const ids = (list: Array<{ model: string; k?: string }>) => list.map(({ model, k }) => (k ? `${model}-${k}` : model));
-    expect(ids(allModels(false))).toEqual(['random', 'iae', 'mgta-k1', 'mgta-k2', 'supervised']);
-    expect(ids(allModels(true))).toEqual(['random', 'iae', 'mgta-k1', 'mgta-k2', 'iae-long', 'supervised']);
+  it('is one of `all`\'s models only when the preset says pretrain.iaeLong: true, waiting for the IAE it starts from', () => {
+    const ids = (list: Array<{ model: string; k?: string; after: string[] }>) => list.map(({ model, k, after }) => `${k ? `${model}-${k}` : model}${after.length > 0 ? ` after ${after.join(',')}` : ''}`);
+    // The longest (supervised) first, so that with two jobs the others share the second lane.
+    expect(ids(allModels(false))).toEqual(['supervised', 'random', 'iae', 'mgta-k1 after iae', 'mgta-k2 after iae']);
+    expect(ids(allModels(true))).toEqual(['supervised', 'random', 'iae', 'mgta-k1 after iae', 'mgta-k2 after iae', 'iae-long after iae']);
   });
 
   it('refuses to start without a finished IAE', async () => {

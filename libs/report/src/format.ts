@@ -22,11 +22,11 @@ export function protocolEntries(protocol: Record<string, unknown>): Array<[strin
 }
 
 export function machineText(record: BenchmarkRecord<unknown, unknown>): string {
-  const { machine, backend, executionProvider, threads } = record.execution;
+  const { machine, backend, executionProvider, threads, jobs } = record.execution;
   const parts = [`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.platform}/${machine.arch}, Node ${machine.node}`];
   if (backend) parts.push(`backend ${backend}`);
   if (executionProvider) parts.push(`execution provider ${executionProvider}`);
-  if (threads !== undefined) parts.push(`${threads} threads`);
+  if (threads !== undefined) parts.push(jobs !== undefined ? `${jobs} jobs of ${threads} thread${threads === 1 ? '' : 's'}` : `${threads} threads`);
   return parts.join('; ');
 }
 

@@ -41,7 +41,10 @@ export interface ExecutionRecord {
   /** tfjs backend (`wasm`, `webgpu`, ...) or ORT execution provider (`cpu`, `webgpu`, ...). */
   backend?: string;
   executionProvider?: string;
+  /** Threads of each job (of the one process when `jobs` is absent). */
   threads?: number;
+  /** Models run at once, each in its own process with `threads` threads. */
+  jobs?: number;
 }
 
 export interface SoftwareVersions {
