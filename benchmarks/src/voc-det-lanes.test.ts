@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { makeFashionVoc } from '@mgta/fashion-voc';
 import { loadPreset, type FashionVocDataPreset } from '@mgta/presets';
 import { initialWeights, saveCheckpoint } from '@mgta/resnet';
@@ -44,10 +44,11 @@ function numbersOf(record: VocDetRecord): unknown {
 }
 
 describe('voc-det with models side by side (--jobs)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mgta-voc-det-lanes-'));
   afterEach(() => vi.unstubAllEnvs());
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('gives the record a one-by-one run gives, to the bit, apart from timings, and records the jobs', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'mgta-voc-det-lanes-'));
     await makeFashionVoc({ out: join(root, 'data'), presetName: 'lanes-test', data: TINY, seed: 5 });
     const models = ['model-a', 'model-b'].map((name) => join(root, name));
     for (const [seed, dir] of models.entries()) {

@@ -33,7 +33,7 @@ export function registerPretrainCommands(program: Command): void {
     .option('--iae <dir>', 'mgta, iae-long: the IAE checkpoint to start from (default: iae beside --out)')
     .option('--seed <n>', "seed (default: the preset's pretrain.seed)")
     .option('--threads <n>', 'wasm backend threads (default MGTA_THREADS or all cores; with all: shared by the jobs)')
-    .option('--jobs <n>', 'all: models trained at once, each in its own process (default MGTA_JOBS, else 2 on 2 cores or more: 1.7x the throughput of one 2-thread job, same weights)')
+    .option('--jobs <n>', 'all: models trained at once, each in its own process (default MGTA_JOBS, else 2 on 2 cores or more; the same weights, sooner)')
     .option('--force', 'retrain even if the model is already finished')
     .option('--stop-after-steps <n>', 'stop (as if killed) after this many steps, having saved the state; for testing resume')
     .action(async (model: string, options: PretrainCommandOptions) => {

@@ -57,9 +57,10 @@ export function assertLanesSucceeded({ failed, notStarted }: LanesOutcome): void
 
 /**
  * How many jobs to run at once on the CPU: MGTA_JOBS, else 2 on a machine with 2 cores or more.
- * Two single-threaded tfjs-wasm trainings side by side did 1.68x the images per second of one
- * 2-thread training on 2 cores (72.9 vs 43.5 img/s, ci supervised steps, measured), and the
- * results are the same to the bit: no kernel's output depends on its thread count.
+ * Two single-threaded jobs side by side finish sooner than one 2-thread job after the other on
+ * 2 quiet cores (measured): `pretrain all` 11.8 min against 16.9 (ci) and 28.5 against 42.6
+ * (embedded); `bench voc-det` 8.9 min against 10.7 (ci) and 35.0 against 41.0 (embedded, cold
+ * caches). The records are the same to the bit: no kernel's output depends on its thread count.
  */
 export function defaultLanes(): number {
   const fromEnv = process.env.MGTA_JOBS;
