@@ -9,5 +9,5 @@ export { machineInfo, gpuDeviceVisible, type MachineInfo } from './machine.ts';
 export { startProgress, type Progress } from './progress.ts';
 export { ContentCache, cacheRoot, type CacheKeyInputs } from './content-cache.ts';
 export { listCacheEntries, listCacheLeftovers, clearCache, type CacheEntryInfo, type CacheLeftoverInfo, type ClearResult } from './cache-inventory.ts';
-export { runInLanes, assertLanesSucceeded, defaultLanes, threadsPerLane, type LaneJob, type LanesOutcome } from './lanes.ts';
+export { runInLanes, assertLanesSucceeded, defaultLanes, defaultThreads, threadsPerLane, type LaneJob, type LanesOutcome } from './lanes.ts';
 export { runNodeChild, type NodeChildOptions } from './node-child.ts';

@@ -72,9 +72,13 @@ export function defaultLanes(): number {
   return Math.min(2, availableParallelism());
 }
 
-/** Threads for each of `lanes` jobs sharing `threads` (default: MGTA_THREADS, else every core), at least one each. */
-export function threadsPerLane(lanes: number, threads?: number): number {
+/** CPU threads when none are given: MGTA_THREADS, else every logical core. */
+export function defaultThreads(): number {
   const fromEnv = Number(process.env.MGTA_THREADS);
-  const total = threads ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism());
-  return Math.max(1, Math.floor(total / lanes));
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+}
+
+/** Threads for each of `lanes` jobs sharing `threads` (default: defaultThreads()), at least one each. */
+export function threadsPerLane(lanes: number, threads: number = defaultThreads()): number {
+  return Math.max(1, Math.floor(threads / lanes));
 }

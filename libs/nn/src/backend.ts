@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { gpuDeviceVisible, InputError } from '@mgta/core';
+import { defaultThreads, gpuDeviceVisible, InputError } from '@mgta/core';
 import { trySetWebGpuBackend } from './webgpu.ts';
 import { trySetTensorflowBackend } from './tensorflow-native.ts';
 import { setWasmBackend } from './wasm-threads.ts';
@@ -51,12 +51,6 @@ export function forcedBackend(argv: readonly string[] = process.argv, env = proc
   }
   if (env.MGTA_BACKEND) return parseName(env.MGTA_BACKEND, 'MGTA_BACKEND');
   return undefined;
-}
-
-function defaultThreads(): number {
-  const fromEnv = Number(process.env.MGTA_THREADS);
-  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
-  return os.availableParallelism();
 }
 
 async function trySet(name: BackendName, threads: number): Promise<BackendInfo | null> {
